@@ -1,0 +1,219 @@
+"""Writes that are never seen half-done.
+
+* :func:`write_bytes_atomic`: a file is written beside its target and renamed over it.
+* :class:`Transaction`: several files under one root change together. Files are staged
+  under ``<root>/.txn/<id>/``; writing the ``COMMIT`` list (atomically) is the commit
+  point; then files are moved into place. :func:`recover` rolls a committed transaction
+  forward and throws an uncommitted one away, so a crash at any point leaves either the
+  old or the new state once any beyan command opens the root again.
+* :func:`replace_directory`: a finished build directory swapped for the old one with
+  ``renameat2(RENAME_EXCHANGE)`` where the kernel offers it.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+TXN_DIR = ".txn"
+
+
+def _fsync_dir(path: Path) -> None:
+    with suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def temporary_sibling(path: Path, *, suffix: str = "") -> Path:
+    """A hidden name next to ``path`` that no other writer uses."""
+    return path.with_name(f".{path.name}.beyan-tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}{suffix}")
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temporary_sibling(path)
+    try:
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with suppress(FileNotFoundError):
+            tmp.unlink()
+        raise
+    _fsync_dir(path.parent)
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
+class Transaction:
+    """Stage file writes and deletions under ``root``; :meth:`commit` applies all of them.
+
+    Paths are given as the caller sees them (``root / "articles" / ...``), not relative to root.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.txn_id = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
+        self.staging = root / TXN_DIR / self.txn_id
+        self.writes: dict[str, Path] = {}
+        self.deletes: set[str] = set()
+        self.committed = False
+
+    def _relative(self, path: Path | str) -> str:
+        """``path`` (as seen from the working directory) relative to the root; never outside it."""
+        relative = os.path.relpath(os.path.abspath(path), os.path.abspath(self.root))
+        if relative == "." or relative.split(os.sep)[0] == "..":
+            raise ValueError(f"refusing to write outside {self.root}: {path}")
+        return Path(relative).as_posix()
+
+    def write_bytes(self, path: Path | str, data: bytes) -> None:
+        relative = self._relative(path)
+        staged = self.staging / "files" / relative
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        staged.write_bytes(data)
+        self.writes[relative] = staged
+        self.deletes.discard(relative)
+
+    def write_text(self, path: Path | str, text: str) -> None:
+        self.write_bytes(path, text.encode("utf-8"))
+
+    def copy_file(self, path: Path | str, source: Path) -> None:
+        relative = self._relative(path)
+        staged = self.staging / "files" / relative
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, staged)
+        self.writes[relative] = staged
+
+    def delete(self, path: Path | str) -> None:
+        relative = self._relative(path)
+        self.writes.pop(relative, None)
+        self.deletes.add(relative)
+
+    @property
+    def changes(self) -> int:
+        return len(self.writes) + len(self.deletes)
+
+    def commit(self) -> None:
+        if not self.changes:
+            self.abort()
+            return
+        for staged in self.writes.values():
+            with open(staged, "rb") as handle:
+                os.fsync(handle.fileno())
+        plan = {"writes": sorted(self.writes), "deletes": sorted(self.deletes)}
+        write_text_atomic(self.staging / "COMMIT", json.dumps(plan))
+        self.committed = True
+        _apply(self.root, self.staging, plan)
+
+    def abort(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+        _remove_empty(self.root / TXN_DIR)
+
+
+def _remove_empty(directory: Path) -> None:
+    with suppress(OSError):
+        directory.rmdir()
+
+
+def _apply(root: Path, staging: Path, plan: dict[str, list[str]]) -> None:
+    """Move staged files into place; safe to repeat after a crash half-way."""
+    for relative in plan["writes"]:
+        staged = staging / "files" / relative
+        target = root / relative
+        if staged.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged, target)
+    for relative in plan["deletes"]:
+        target = root / relative
+        with suppress(FileNotFoundError):
+            target.unlink()
+        parent = target.parent
+        while parent != root and parent.is_dir() and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
+    _fsync_dir(root)
+    shutil.rmtree(staging, ignore_errors=True)
+    _remove_empty(root / TXN_DIR)
+
+
+def recover(root: Path) -> list[str]:
+    """Finish committed transactions under ``root`` and drop uncommitted ones; says what it did."""
+    done: list[str] = []
+    txn_root = root / TXN_DIR
+    if not txn_root.is_dir():
+        return done
+    for staging in sorted(txn_root.iterdir()):
+        commit = staging / "COMMIT"
+        if commit.is_file():
+            try:
+                plan = json.loads(commit.read_text("utf-8"))
+            except (OSError, ValueError):
+                plan = None
+            if plan is not None:
+                _apply(root, staging, plan)
+                done.append(f"completed interrupted write {staging.name}")
+                continue
+        shutil.rmtree(staging, ignore_errors=True)
+        done.append(f"discarded unfinished write {staging.name}")
+    _remove_empty(txn_root)
+    return done
+
+
+def pending_transactions(root: Path) -> list[str]:
+    txn_root = root / TXN_DIR
+    return sorted(p.name for p in txn_root.iterdir()) if txn_root.is_dir() else []
+
+
+@contextmanager
+def transaction(root: Path) -> Iterator[Transaction]:
+    """``with transaction(root) as txn:`` stages writes; they land together when the block ends."""
+    txn = Transaction(root)
+    try:
+        yield txn
+    except BaseException:
+        if not txn.committed:
+            txn.abort()
+        raise
+    txn.commit()
+
+
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    return bool(result == 0)
+
+
+def replace_directory(new: Path, target: Path) -> None:
+    """Put the finished directory ``new`` at ``target``, replacing what was there."""
+    if not target.exists():
+        os.replace(new, target)
+        return
+    if _exchange(new, target):
+        shutil.rmtree(new)  # ``new`` now holds the old contents
+        return
+    old = temporary_sibling(target, suffix=".old")
+    os.replace(target, old)
+    os.replace(new, target)
+    shutil.rmtree(old)

@@ -1,0 +1,426 @@
+"""The ``beyan`` command: a thin shell over beyan's keyword-only Python functions.
+
+Every command prints located, coded problems instead of tracebacks. Exit status:
+0 success, 1 the data is invalid, 2 the input could not be read or the command was misused.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from beyan.issues import BeyanError, Issues
+from beyan.secrets import redact
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def echo(message: str = "", *, err: bool = False) -> None:
+    click.echo(redact(message), err=err)
+
+
+def report(issues: Issues, *, fmt: str = "text", include_info: bool = False, err: bool = True) -> None:
+    if fmt == "json":
+        echo(issues.to_json(), err=False)
+    elif len(issues):
+        rendered = issues.render(include_info=include_info)
+        if rendered:
+            echo(rendered, err=err)
+
+
+def handle_errors(command: F) -> F:
+    """Turn beyan's errors into a report and an exit status; never show a traceback for bad input."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        fmt = kwargs.get("fmt", "text")
+        try:
+            return command(*args, **kwargs)
+        except BeyanError as error:
+            report(error.issues, fmt=fmt, include_info=False)
+            if fmt != "json":
+                echo(f"beyan: {error.issues.summary()}", err=True)
+            sys.exit(error.exit_code)
+        except KeyboardInterrupt:
+            echo("beyan: interrupted; nothing was half-written (the previous state is intact)", err=True)
+            sys.exit(130)
+        except click.exceptions.Exit:
+            raise
+        except (click.ClickException, click.Abort):
+            raise
+        except Exception as error:  # a bug in beyan, not bad input
+            if os.environ.get("BEYAN_DEBUG"):
+                echo(traceback.format_exc(), err=True)
+            echo(
+                f"beyan: internal error: {type(error).__name__}: {redact(str(error))[:500]}\n"
+                "This is a bug in beyan. Re-run with BEYAN_DEBUG=1 for the traceback and report it.",
+                err=True,
+            )
+            sys.exit(3)
+
+    return wrapper  # type: ignore[return-value]
+
+
+class Progress:
+    """Progress on stderr for long runs, at most once a second, only on a terminal."""
+
+    def __init__(self, label: str, *, enabled: bool | None = None) -> None:
+        self.label = label
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self.last = 0.0
+        self.started = time.monotonic()
+
+    def __call__(self, done: int, total: int | None = None) -> None:
+        now = time.monotonic()
+        if not self.enabled or now - self.last < 1.0:
+            return
+        self.last = now
+        of = f"/{total}" if total else ""
+        click.echo(f"\r{self.label}: {done}{of} ({now - self.started:.0f}s)", err=True, nl=False)
+
+    def finish(self) -> None:
+        if self.enabled and self.last:
+            click.echo("", err=True)
+
+
+CORPUS_OPTION = click.option(
+    "--corpus",
+    type=click.Path(path_type=Path),
+    default=Path("corpus"),
+    show_default=True,
+    help="The corpus folder (holding corpus.json).",
+)
+FORMAT_OPTION = click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Report format."
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="beyan")
+def main() -> None:
+    """beyan: annotated political statements, from Label Studio to versioned Hugging Face datasets.
+
+    \b
+    Quick start:
+      beyan build                      # corpus/ -> dist/
+      beyan validate dist              # check what was built
+      python -c "import datasets; print(datasets.load_dataset('dist', 'statements'))"
+    """
+
+
+# ------------------------------------------------------------------ schema
+
+
+@main.command("schema")
+@click.option("--dir", "directory", type=click.Path(path_type=Path), default=Path("schemas"), show_default=True)
+@click.option("--write", is_flag=True, help="Regenerate the files instead of checking them.")
+@handle_errors
+def schema_command(directory: Path, write: bool) -> None:
+    """Check (or regenerate) the published schema files derived from the declaration.
+
+    \b
+    Example:
+      beyan schema             # exit 1 if schemas/ drifted from the declaration
+      beyan schema --write     # after editing src/beyan/schema/v1.py
+    """
+    from beyan.schema.publish import check_schema_files, write_schema_files
+
+    if write:
+        for path in write_schema_files(directory=directory):
+            echo(f"wrote {path}")
+        return
+    issues = check_schema_files(directory=directory)
+    report(issues)
+    if issues.has_errors:
+        sys.exit(1)
+    echo(f"{directory}: up to date with schema declaration")
+
+
+@main.command("labelstudio-config")
+@handle_errors
+def labelstudio_config_command() -> None:
+    """Print the Label Studio labeling config generated from the schema.
+
+    \b
+    Example:
+      beyan labelstudio-config > config.xml   # paste into Settings > Labeling Interface > Code
+    """
+    from beyan.schema import current_labelstudio_config
+
+    click.echo(current_labelstudio_config(), nl=False)
+
+
+# ------------------------------------------------------------------ corpus
+
+
+@main.command("add-article")
+@click.argument("file", type=click.Path(path_type=Path))
+@CORPUS_OPTION
+@click.option("--language", required=True, help="BCP 47 language tag of the text, e.g. tr.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["beyan-news-v1", "plain"]), default="beyan-news-v1", show_default=True
+)
+@click.option(
+    "--license", "license_", default="unknown", show_default=True, help="SPDX id, 'proprietary' or 'unknown'."
+)
+@click.option(
+    "--redistribution",
+    type=click.Choice(["text", "standoff"]),
+    default="standoff",
+    show_default=True,
+    help="May published copies carry the text?",
+)
+@click.option("--holder", default=None, help="The rights holder.")
+@click.option("--rights-notes", default=None, help="Anything else about the rights.")
+@click.option("--source", default=None, help="The outlet.")
+@click.option("--source-id", default=None, help="The outlet's own id for the article.")
+@click.option("--url", default=None, help="Where it was published.")
+@handle_errors
+def add_article_command(file: Path, corpus: Path, language: str, fmt: str, license_: str, **kwargs: Any) -> None:
+    """Add a raw article file to the corpus, byte for byte, under its content-derived id.
+
+    \b
+    Example:
+      beyan add-article 000_9377e177cd8e3a59.txt --language tr --source-id 9377e177cd8e3a59
+    """
+    from beyan.add_article import add_article
+
+    added = add_article(corpus=corpus, file=file, language=language, fmt=fmt, license=license_, **kwargs)
+    state = "added" if added.created else "already in the corpus"
+    echo(f"{added.article.article_id}: {state} ({len(added.article.text)} characters, title: {added.article.title!r})")
+
+
+# ------------------------------------------------------------------ build
+
+
+@main.command("build")
+@CORPUS_OPTION
+@click.option("--out", type=click.Path(path_type=Path), default=Path("dist"), show_default=True, help="Output folder.")
+@click.option(
+    "--datasheet",
+    type=click.Path(path_type=Path),
+    default=Path("DATASHEET.md"),
+    show_default=True,
+    help="Hand-written datasheet whose generated blocks are refreshed.",
+)
+@click.option("--no-update-datasheet", is_flag=True, help="Do not rewrite the datasheet's generated blocks in place.")
+@click.option("--adjudication", type=click.Choice(["majority", "latest"]), default=None, help="Override corpus.json.")
+@click.option(
+    "--text",
+    type=click.Choice(["full", "rights"]),
+    default="full",
+    show_default=True,
+    help="full: keep all text (local use); rights: standoff rows for articles that may not be redistributed.",
+)
+@handle_errors
+def build_command(
+    corpus: Path, out: Path, datasheet: Path, no_update_datasheet: bool, adjudication: str | None, text: str
+) -> None:
+    """Build the Hugging Face dataset folder (Hub layout) from the corpus.
+
+    \b
+    Example:
+      beyan build --corpus corpus --out dist
+      python -c "import datasets; print(datasets.load_dataset('dist', 'statements'))"
+    """
+    from beyan.build import build
+
+    progress = Progress("build: articles")
+    result = build(
+        corpus=corpus,
+        out=out,
+        datasheet=datasheet,
+        update_datasheet=not no_update_datasheet,
+        adjudication=adjudication,
+        text=text,
+        progress=progress,
+    )
+    progress.finish()
+    report(result.issues)
+    counts = result.manifest["counts"]
+    echo(
+        f"built {out} (version {result.manifest['dataset_version']}, schema {result.manifest['schema_version']}): "
+        f"{sum(counts['articles'].values())} articles, {sum(counts['statements'].values())} statements "
+        f"({', '.join(f'{k} {v}' for k, v in counts['statements'].items())})"
+    )
+    if result.datasheet_updated:
+        echo(f"updated the statistics in {datasheet}")
+
+
+# ------------------------------------------------------------------ validate
+
+
+@main.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@FORMAT_OPTION
+@click.option("--corpus", type=click.Path(path_type=Path), default=None, help="Corpus to check exports against.")
+@handle_errors
+def validate_command(paths: tuple[Path, ...], fmt: str, corpus: Path | None) -> None:
+    """Validate exports, corpora, built datasets or Parquet files; report every problem.
+
+    Detects what each PATH is. Exit status 0 clean, 1 invalid, 2 unreadable.
+
+    \b
+    Example:
+      beyan validate corpus dist
+      beyan validate export.json --corpus corpus --format json
+    """
+    from beyan.validation import validate
+
+    result = validate(*paths, corpus=corpus)
+    if fmt == "json":
+        echo(result.issues.to_json())
+    else:
+        report(result.issues, include_info=False, err=False)
+        for path, kind in result.kinds.items():
+            echo(f"{path}: {kind}")
+        echo(f"beyan validate: {result.issues.summary()}")
+    sys.exit(result.exit_code)
+
+
+# ------------------------------------------------------------------ Label Studio
+
+
+@main.command("import-labelstudio")
+@click.argument("exports", nargs=-1, type=click.Path(path_type=Path))
+@CORPUS_OPTION
+@click.option("--url", default=None, help="Label Studio server to pull the export from (with --project).")
+@click.option("--project", type=int, default=None, help="Project id on that server.")
+@click.option("--add-articles", is_flag=True, help="Create corpus articles for tasks whose article is unknown.")
+@click.option("--language", default=None, help="Language of articles created with --add-articles (if tasks lack it).")
+@click.option(
+    "--rejects",
+    type=click.Path(path_type=Path),
+    default=Path("import-rejects.jsonl"),
+    show_default=True,
+    help="JSON Lines file naming every rejected item and why.",
+)
+@click.option("--keep-export", is_flag=True, help="Also store the (pseudonymized) export under corpus/labelstudio/.")
+@click.option("--dry-run", is_flag=True, help="Check and count everything; write nothing.")
+@FORMAT_OPTION
+@handle_errors
+def import_labelstudio_command(
+    exports: tuple[Path, ...],
+    corpus: Path,
+    url: str | None,
+    project: int | None,
+    add_articles: bool,
+    language: str | None,
+    rejects: Path,
+    keep_export: bool,
+    dry_run: bool,
+    fmt: str,
+) -> None:
+    """Merge Label Studio full JSON exports into the corpus, losing nothing.
+
+    Annotator identities are pseudonymized with BEYAN_PSEUDONYM_KEY; the server's API
+    key is read from LABEL_STUDIO_API_KEY.
+
+    \b
+    Example:
+      beyan import-labelstudio export.json
+      beyan import-labelstudio exports/ --add-articles --language tr
+      beyan import-labelstudio --url http://127.0.0.1:8080 --project 3
+    """
+    from beyan.labelstudio.importer import import_labelstudio
+
+    progress = Progress("import: tasks")
+    result = import_labelstudio(
+        corpus=corpus,
+        exports=list(exports),
+        url=url,
+        project=project,
+        add_articles=add_articles,
+        language=language,
+        rejects=rejects,
+        keep_export=keep_export,
+        dry_run=dry_run,
+        progress=progress,
+    )
+    progress.finish()
+    if fmt == "json":
+        import json
+
+        payload = {
+            "reconciliation": result.reconciliation.to_dict(),
+            "tasks": dict(result.outcomes),
+            "articles_added": result.articles_added,
+            "rejects": str(result.rejects_path) if result.rejects_path else None,
+            "issues": json.loads(result.issues.to_json()),
+        }
+        echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        report(result.issues, include_info=True)
+        echo(result.reconciliation.render())
+        echo(result.summary())
+        if result.articles_added:
+            echo(f"articles added: {len(result.articles_added)} (rights unknown: set them in article.json)")
+        if result.rejects_path is not None:
+            echo(f"rejects: {result.rejects_path}")
+        echo("dry run: nothing written" if dry_run else f"corpus files changed: {result.changed_files}")
+    if result.issues.has_errors:
+        sys.exit(1)
+
+
+@main.command("labelstudio-tasks")
+@CORPUS_OPTION
+@click.option(
+    "--out", type=click.Path(path_type=Path), default=Path("-"), show_default=True, help="Tasks file ('-' = stdout)."
+)
+@click.option(
+    "--predictions",
+    default="none",
+    show_default=True,
+    help="Pre-annotations: 'none', 'gold' (the corpus's current gold), or 'module:function' (a pre-annotator).",
+)
+@click.option("--article", "article_ids", multiple=True, help="Only these article ids (repeatable).")
+@handle_errors
+def labelstudio_tasks_command(corpus: Path, out: Path, predictions: str, article_ids: tuple[str, ...]) -> None:
+    """Write corpus articles as Label Studio tasks to import, optionally with pre-annotations.
+
+    \b
+    Example:
+      beyan labelstudio-tasks --out tasks.json --predictions gold
+      beyan labelstudio-tasks --predictions mypackage.preannotate:quotes
+    """
+    from beyan.labelstudio.tasks import labelstudio_tasks
+
+    text = labelstudio_tasks(corpus=corpus, predictions=predictions, article_ids=list(article_ids) or None)
+    if str(out) == "-":
+        click.echo(text, nl=False)
+    else:
+        from beyan.atomic import write_text_atomic
+
+        write_text_atomic(out, text)
+        echo(f"wrote {out}")
+
+
+@main.command("agreement")
+@CORPUS_OPTION
+@FORMAT_OPTION
+@handle_errors
+def agreement_command(corpus: Path, fmt: str) -> None:
+    """Inter-annotator agreement: span F1 (exact, overlap) and Krippendorff's alpha.
+
+    \b
+    Example:
+      beyan agreement --corpus corpus --format json
+    """
+    import json
+
+    from beyan.agreement import agreement_report
+
+    result = agreement_report(corpus=corpus)
+    echo(json.dumps(result.to_dict(), indent=2) if fmt == "json" else result.markdown())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

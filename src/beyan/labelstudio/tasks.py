@@ -1,0 +1,132 @@
+"""``beyan labelstudio-tasks``: corpus articles as Label Studio tasks, with optional pre-annotations.
+
+A pre-annotator is any callable ``(article) -> list[AnnotatedStatement]`` (or a pair
+``(statements, topics)``), named as ``module:function``; ``gold`` pre-annotates with the
+corpus's current gold. Pre-annotations travel as ``predictions``, which beyan never
+imports as gold.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from beyan.corpus import Corpus
+from beyan.issues import fail
+from beyan.jsonio import dumps
+from beyan.labelstudio.to_results import statements_to_results
+from beyan.records import AnnotatedStatement, Article
+from beyan.transforms.adjudication import adjudicate
+
+PreAnnotator = Callable[[Article], Any]
+
+
+def task_data(article: Article) -> dict[str, Any]:
+    """The task's ``data``: the text every offset refers to, and what identifies it."""
+    return {
+        "text": article.text,
+        "article_id": article.article_id,
+        "text_sha256": article.text_sha256,
+        "title": article.title or "",
+        "language": article.language,
+        "published": article.published.value if article.published else None,
+        "source": article.source,
+        "url": article.url,
+    }
+
+
+def load_preannotator(spec: str) -> PreAnnotator:
+    module_name, _, attribute = spec.partition(":")
+    if not module_name or not attribute:
+        raise fail(
+            "bad-preannotator",
+            ("--predictions",),
+            "a pre-annotator is named module:function",
+            found=repr(spec),
+            exit_code=2,
+        )
+    try:
+        module = importlib.import_module(module_name)
+        function = getattr(module, attribute)
+    except (ImportError, AttributeError) as error:
+        raise fail(
+            "bad-preannotator",
+            ("--predictions",),
+            f"cannot load the pre-annotator: {error}",
+            hint="the module must be importable (installed, or on PYTHONPATH)",
+            exit_code=2,
+        ) from None
+    if not callable(function):
+        raise fail("bad-preannotator", ("--predictions",), f"{spec} is not callable", exit_code=2)
+    return function  # type: ignore[no-any-return]
+
+
+def _gold_preannotator(corpus: Corpus, policy: str) -> PreAnnotator:
+    from beyan.issues import Issues
+
+    def preannotate(article: Article) -> tuple[list[AnnotatedStatement], tuple[str, ...]]:
+        _, annotations = corpus.read_annotations(article.article_id)
+        topics, gold = adjudicate(article, annotations, policy=policy, issues=Issues())
+        by_id = {s.statement_id: s for s in gold}
+        statements = [
+            AnnotatedStatement(
+                content=s.content,
+                quote_type=s.quote_type,
+                speakers=s.speakers,
+                cues=s.cues,
+                addressees=s.addressees,
+                speaker_unknown=s.speaker_unknown,
+                speaker=s.speaker,
+                cue_lemma=s.cue_lemma,
+                stance=s.stance,
+                stance_target=s.stance_target,
+                parent=by_id[s.parent_statement_id].content if s.parent_statement_id in by_id else None,
+            )
+            for s in gold
+        ]
+        return statements, topics
+
+    return preannotate
+
+
+def labelstudio_tasks(
+    *,
+    corpus: Path | str,
+    predictions: str = "none",
+    article_ids: list[str] | None = None,
+    model_version: str | None = None,
+) -> str:
+    """The import JSON (a list of tasks) for the corpus articles, as text."""
+    opened = Corpus.open(corpus)
+    ids = article_ids if article_ids is not None else opened.article_ids()
+    unknown = [i for i in ids if not opened.has_article(i)]
+    if unknown:
+        raise fail(
+            "unknown-article", ("--article",), "no such article in the corpus", found=", ".join(unknown), exit_code=2
+        )
+    preannotator: PreAnnotator | None = None
+    version = model_version
+    if predictions == "gold":
+        preannotator = _gold_preannotator(opened, opened.info.adjudication)
+        version = version or f"beyan-gold-{opened.info.version}"
+    elif predictions != "none":
+        preannotator = load_preannotator(predictions)
+        version = version or predictions
+    tasks = []
+    for article_id in ids:
+        article = opened.read_article(article_id)
+        task: dict[str, Any] = {"data": task_data(article)}
+        if preannotator is not None:
+            produced = preannotator(article)
+            statements, topics = produced if isinstance(produced, tuple) else (produced, ())
+            if statements or topics:
+                task["predictions"] = [
+                    {
+                        "model_version": version,
+                        "result": statements_to_results(list(statements), article.text, topics=topics),
+                    }
+                ]
+        tasks.append(task)
+    return dumps(tasks)

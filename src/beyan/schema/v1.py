@@ -1,0 +1,367 @@
+"""Schema v1: the one declaration of beyan's data.
+
+The statement model follows PARC 3.0 (source, cue, content), the German news
+quotation-attribution corpus of Petersen-Frey & Biemann (2024: quote, speaker, cue,
+addressee, type, nesting) and PolNeAR (political news, stance toward a target).
+Everything published about the data is generated from this module: run
+``beyan schema --write`` after editing it and commit the regenerated ``schemas/``.
+"""
+
+from __future__ import annotations
+
+from beyan.schema.types import (
+    BOOL,
+    INT32,
+    STRING,
+    AnnotationInterface,
+    Categorical,
+    DocumentChoices,
+    Field,
+    Label,
+    ListOf,
+    RegionChoices,
+    RegionText,
+    RelationRule,
+    Struct,
+    Vocabulary,
+)
+
+SCHEMA_VERSION = "1.0.0"
+
+ARTICLE_ID_PATTERN = r"^[0-9a-f]{16}$"
+STATEMENT_ID_PATTERN = r"^[0-9a-f]{16}-[0-9a-f]{8}$"
+PUBLISHED_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2})?(Z|[+-][0-9]{2}:[0-9]{2})?)?)?)?$"
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+WIKIDATA_PATTERN = r"^Q[1-9][0-9]*$"
+
+# ---------------------------------------------------------------- vocabularies
+
+SPAN_ROLE = Vocabulary(
+    "span_role",
+    "What a marked stretch of text is, within an attribution.",
+    (
+        Label("speaker", "speaker", "A mention of who makes the statement (PARC: source)."),
+        Label("cue", "cue", "The words that signal the statement is reported (dedi, belirtti, ':')."),
+        Label("content", "content", "What is said: the quoted or reported words, without the quote marks."),
+        Label("addressee", "addressee", "A mention of whom the statement is addressed to."),
+    ),
+)
+
+RELATION = Vocabulary(
+    "relation",
+    "How two marked spans are linked; the arrow points from the first role to the second.",
+    (
+        Label("said", "said", "speaker -> content: this speaker made this statement."),
+        Label("cue", "cue-of", "cue -> content: this cue introduces this statement."),
+        Label("addressed", "addressed-to", "addressee -> content: the statement is addressed to them."),
+        Label("nested", "nested-in", "content -> content: the first statement is reported inside the second."),
+        Label("continues", "continues", "content -> content: both fragments are one discontinuous statement."),
+    ),
+)
+
+QUOTE_TYPE = Vocabulary(
+    "quote_type",
+    "How the statement is rendered.",
+    (
+        Label("direct", "direct", "The speaker's words verbatim, marked by quotation marks or a colon."),
+        Label("indirect", "indirect", "A report of what was said in the reporter's words (-dığını belirtti)."),
+        Label("mixed", "mixed", "A report in the reporter's words containing a verbatim quoted fragment."),
+    ),
+)
+
+STANCE = Vocabulary(
+    "stance",
+    "The speaker's stance toward the statement's target.",
+    (
+        Label("favor", "favor", "The statement supports or praises the target."),
+        Label("against", "against", "The statement opposes, criticises or warns against the target."),
+        Label("neutral", "neutral", "The statement concerns the target without taking a side."),
+    ),
+)
+
+SPEAKER_MARKER = Vocabulary(
+    "speaker_marker",
+    "Explicit marks on a content span about its speaker.",
+    (
+        Label(
+            "unknown",
+            "unknown-speaker",
+            "The text does not say who made the statement; no speaker span is linked.",
+        ),
+    ),
+)
+
+# The major topics of the Comparative Agendas Project codebook, plus "other".
+TOPIC = Vocabulary(
+    "topic",
+    "Policy topic, after the Comparative Agendas Project (CAP) major topics.",
+    (
+        Label("macroeconomics", "macroeconomics", "Inflation, unemployment, taxes, budget, monetary policy."),
+        Label("civil_rights", "civil_rights", "Civil rights, minorities, freedom of speech and religion."),
+        Label("health", "health", "Health care, insurance, diseases, drugs."),
+        Label("agriculture", "agriculture", "Farming, food safety, fisheries."),
+        Label("labor", "labor", "Employment, wages, unions, pensions of workers."),
+        Label("education", "education", "Schools, universities, training."),
+        Label("environment", "environment", "Pollution, climate, conservation."),
+        Label("energy", "energy", "Energy supply, prices, nuclear power, renewables."),
+        Label("immigration", "immigration", "Immigration, refugees, citizenship."),
+        Label("transportation", "transportation", "Roads, rail, air and sea transport."),
+        Label("law_and_crime", "law_and_crime", "Police, courts, crime, prisons."),
+        Label("social_welfare", "social_welfare", "Social assistance, poverty, care."),
+        Label("housing", "housing", "Housing and urban development."),
+        Label("domestic_commerce", "domestic_commerce", "Banking, business, consumer protection."),
+        Label("defense", "defense", "Armed forces, military alliances, weapons, wars."),
+        Label("technology", "technology", "Science, technology, communications, space."),
+        Label("foreign_trade", "foreign_trade", "Trade agreements, tariffs, exports and imports."),
+        Label("international_affairs", "international_affairs", "Diplomacy, foreign relations, international bodies."),
+        Label("government_operations", "government_operations", "Government administration, elections, public sector."),
+        Label("public_lands", "public_lands", "Public land, water and natural resources management."),
+        Label("culture", "culture", "Arts, heritage, sports, media."),
+        Label("other", "other", "None of the above."),
+    ),
+)
+
+DATE_PRECISION = Vocabulary(
+    "date_precision",
+    "How much of a date the source states; finer parts are absent, never padded.",
+    (
+        Label("year", "year", "Only the year is known (YYYY)."),
+        Label("month", "month", "Year and month are known (YYYY-MM)."),
+        Label("day", "day", "The calendar day is known (YYYY-MM-DD)."),
+        Label("time", "time", "Day and time are known (YYYY-MM-DDThh:mm[:ss][offset])."),
+    ),
+)
+
+BLOCK_KIND = Vocabulary(
+    "block_kind",
+    "The part of an article a stretch of its text belongs to.",
+    (
+        Label("title", "title", "The headline."),
+        Label("subtitle", "subtitle", "A subheading or photo caption printed under the headline."),
+        Label("dateline", "dateline", "The place line that opens the first paragraph (MOSKOVA)."),
+        Label("paragraph", "paragraph", "A body paragraph."),
+        Label("crosshead", "crosshead", "A short heading between body paragraphs."),
+    ),
+)
+
+REDISTRIBUTION = Vocabulary(
+    "redistribution",
+    "What a published copy of the dataset may contain of an article.",
+    (
+        Label("text", "text", "The article text may be redistributed with the annotations."),
+        Label("standoff", "standoff", "Only offsets, hashes and the URL are published; users hydrate the text."),
+    ),
+)
+
+ADJUDICATION = Vocabulary(
+    "adjudication",
+    "How a gold statement was chosen from the annotations of its article.",
+    (
+        Label("single", "single", "The article had one usable annotation."),
+        Label("ground_truth", "ground_truth", "Taken from the annotation flagged as ground truth."),
+        Label("majority", "majority", "Kept because most annotations contain it; attributes by majority vote."),
+        Label("latest", "latest", "Taken from the most recently updated annotation."),
+    ),
+)
+
+VOCABULARIES: tuple[Vocabulary, ...] = (
+    SPAN_ROLE,
+    RELATION,
+    QUOTE_TYPE,
+    STANCE,
+    SPEAKER_MARKER,
+    TOPIC,
+    DATE_PRECISION,
+    BLOCK_KIND,
+    REDISTRIBUTION,
+    ADJUDICATION,
+)
+
+# ---------------------------------------------------------------- record types
+
+SPAN = Struct(
+    "Span",
+    "A stretch of article text: code-point offsets [start, end) into the article's `text`.",
+    (
+        Field("start", INT32, "First code point of the span (0-based, inclusive).", minimum=0),
+        Field("end", INT32, "Code point after the span (exclusive); end > start.", minimum=1),
+        Field(
+            "text",
+            STRING,
+            "The article text at [start, end); null when the article is published as standoff.",
+            nullable=True,
+        ),
+    ),
+)
+
+SPEAKER = Struct(
+    "Speaker",
+    "Who made the statement, as an entity rather than a mention.",
+    (
+        Field("name", STRING, "Canonical name, spelled correctly even when the text misspells it.", nullable=True),
+        Field("role", STRING, "The speaker's role at the time of the statement.", nullable=True),
+        Field("affiliation", STRING, "Party, organisation or country the speaker speaks for.", nullable=True),
+        Field("wikidata_qid", STRING, "Wikidata item id (Q...), when linked.", nullable=True, pattern=WIKIDATA_PATTERN),
+    ),
+)
+
+PROVENANCE = Struct(
+    "Provenance",
+    "Where a gold statement came from.",
+    (
+        Field(
+            "annotations",
+            ListOf(STRING),
+            "Keys of the annotations containing this statement (label-studio/<project>/<task>/<annotation>).",
+        ),
+        Field("annotators", ListOf(STRING), "Pseudonymous ids of the annotators of those annotations."),
+        Field("adjudication", Categorical(ADJUDICATION), "How the gold statement was chosen."),
+        Field("support", INT32, "How many annotations of the article contain this statement.", minimum=0),
+        Field("annotations_total", INT32, "How many usable annotations the article had.", minimum=0),
+    ),
+)
+
+PUBLISHED = Struct(
+    "Published",
+    "A publication date at the precision the source states.",
+    (
+        Field("value", STRING, "ISO 8601 date truncated to its precision (2024-11).", pattern=PUBLISHED_PATTERN),
+        Field("precision", Categorical(DATE_PRECISION), "Which parts of the date are known."),
+    ),
+)
+
+BLOCK = Struct(
+    "Block",
+    "A structural part of the article: code-point offsets [start, end) into `text`.",
+    (
+        Field("kind", Categorical(BLOCK_KIND), "Which part of the article this is."),
+        Field("start", INT32, "First code point (inclusive).", minimum=0),
+        Field("end", INT32, "Code point after the block (exclusive).", minimum=0),
+    ),
+)
+
+RIGHTS = Struct(
+    "Rights",
+    "Who owns the article text and what may be done with it.",
+    (
+        Field("license", STRING, "SPDX license id, 'proprietary' or 'unknown'."),
+        Field("redistribution", Categorical(REDISTRIBUTION), "Whether published copies carry the text."),
+        Field("holder", STRING, "The rights holder, when known.", nullable=True),
+        Field("notes", STRING, "Anything else a user must know about the rights.", nullable=True),
+    ),
+)
+
+STATEMENT_FIELDS: tuple[Field, ...] = (
+    Field(
+        "statement_id",
+        STRING,
+        "Stable id: the article id and a hash of the content offsets.",
+        pattern=STATEMENT_ID_PATTERN,
+    ),
+    Field("article_id", STRING, "The article the statement is in.", pattern=ARTICLE_ID_PATTERN),
+    Field("quote_type", Categorical(QUOTE_TYPE), "Direct, indirect or mixed."),
+    Field("content_spans", ListOf(SPAN, min_items=1), "What is said; several spans when the quote is discontinuous."),
+    Field("speaker_spans", ListOf(SPAN), "Mentions of the speaker linked to this statement."),
+    Field("cue_spans", ListOf(SPAN), "The cue words (dedi, ifadelerini kullandı, ':')."),
+    Field("addressee_spans", ListOf(SPAN), "Mentions of whom the statement is addressed to."),
+    Field("speaker_unknown", BOOL, "True when the text does not say who made the statement."),
+    Field("speaker", SPEAKER, "The speaker as an entity; null when unknown.", nullable=True),
+    Field("cue_lemma", STRING, "Dictionary form of the cue (demek, belirtmek, ifade kullanmak).", nullable=True),
+    Field(
+        "parent_statement_id",
+        STRING,
+        "For a statement reported inside another's words: the enclosing statement.",
+        nullable=True,
+        pattern=STATEMENT_ID_PATTERN,
+    ),
+    Field("topics", ListOf(Categorical(TOPIC)), "Policy topics, from the article's topic annotation."),
+    Field("stance", Categorical(STANCE), "The speaker's stance toward `stance_target`.", nullable=True),
+    Field("stance_target", STRING, "What the stance is about (a person, group, policy or event).", nullable=True),
+    Field("provenance", PROVENANCE, "Where this gold statement came from."),
+)
+
+STATEMENT = Struct("Statement", "One attributed statement inside an article.", STATEMENT_FIELDS)
+
+ARTICLE_FIELDS: tuple[Field, ...] = (
+    Field(
+        "article_id",
+        STRING,
+        "Stable id: first 16 hex digits of the SHA-256 of the raw source file.",
+        pattern=ARTICLE_ID_PATTERN,
+    ),
+    Field("language", STRING, "BCP 47 language tag of the text (tr)."),
+    Field("source", STRING, "The outlet that published the article.", nullable=True),
+    Field("source_id", STRING, "The outlet's or the source file's own identifier.", nullable=True),
+    Field("url", STRING, "Where the article was published.", nullable=True),
+    Field("published", PUBLISHED, "Publication date at the precision the source gives.", nullable=True),
+    Field("section", STRING, "The outlet's section or category.", nullable=True),
+    Field("title", STRING, "The headline.", nullable=True),
+    Field("subtitle", STRING, "Subheading or photo caption under the headline.", nullable=True),
+    Field("dateline", STRING, "Place line opening the first paragraph (MOSKOVA).", nullable=True),
+    Field(
+        "text",
+        STRING,
+        "The normalized text every offset refers to; null when published as standoff.",
+        nullable=True,
+    ),
+    Field("text_length", INT32, "Length of `text` in code points.", minimum=0),
+    Field("text_sha256", STRING, "SHA-256 of `text` encoded as UTF-8.", pattern=SHA256_PATTERN),
+    Field("structure", ListOf(BLOCK), "Title, subtitle, dateline, paragraph and crosshead offsets."),
+    Field("topics", ListOf(Categorical(TOPIC)), "Policy topics of the article."),
+    Field("rights", RIGHTS, "License and redistribution terms."),
+)
+
+ARTICLE_CONTEXT_FIELDS: tuple[Field, ...] = (
+    Field("article_title", STRING, "The article's headline.", nullable=True),
+    Field("article_text", STRING, "The article's text, for reading spans; null when standoff.", nullable=True),
+    Field("language", STRING, "BCP 47 language tag of the article."),
+    Field("source", STRING, "The outlet that published the article.", nullable=True),
+    Field("published", PUBLISHED, "The article's publication date.", nullable=True),
+    Field("section", STRING, "The outlet's section or category.", nullable=True),
+)
+
+ARTICLE_ROW = Struct(
+    "Article",
+    "One news article with its metadata and its gold statements (config `articles`).",
+    (*ARTICLE_FIELDS, Field("statements", ListOf(STATEMENT), "The article's gold statements, in text order.")),
+)
+
+STATEMENT_ROW = Struct(
+    "StatementRow",
+    "One gold statement with its article's context (config `statements`).",
+    STATEMENT_FIELDS + ARTICLE_CONTEXT_FIELDS,
+)
+
+# The dataset configs, in the order the dataset card lists them.
+CONFIGS: dict[str, Struct] = {"statements": STATEMENT_ROW, "articles": ARTICLE_ROW}
+SPLITS: tuple[str, ...] = ("train", "validation", "test")
+
+# ---------------------------------------------------------------- the annotation interface
+
+INTERFACE = AnnotationInterface(
+    text_name="text",
+    labels_name="role",
+    roles=SPAN_ROLE,
+    relations=RELATION,
+    relation_rules=(
+        RelationRule("said", "speaker", "content"),
+        RelationRule("cue", "cue", "content"),
+        RelationRule("addressed", "addressee", "content"),
+        RelationRule("nested", "content", "content"),
+        RelationRule("continues", "content", "content"),
+    ),
+    region_controls=(
+        RegionChoices(
+            "quote_type", QUOTE_TYPE, "content", "Is the statement direct, indirect or mixed?", required=True
+        ),
+        RegionChoices("stance", STANCE, "content", "The speaker's stance toward the target."),
+        RegionText("stance_target", "content", "stance_target", "What the stance is about."),
+        RegionChoices("speaker_marker", SPEAKER_MARKER, "content", "Tick when the text does not say who spoke."),
+        RegionText("speaker_name", "speaker", "speaker.name", "Canonical name of the speaker (correct misspellings)."),
+        RegionText("speaker_role", "speaker", "speaker.role", "The speaker's role at the time."),
+        RegionText("speaker_affiliation", "speaker", "speaker.affiliation", "Party, organisation or country."),
+        RegionText("speaker_qid", "speaker", "speaker.wikidata_qid", "Wikidata id (Q...), if known.", WIKIDATA_PATTERN),
+        RegionText("cue_lemma", "cue", "cue_lemma", "Dictionary form of the cue (demek, belirtmek)."),
+    ),
+    document_controls=(DocumentChoices("topic", TOPIC, "Policy topics of the article."),),
+)

@@ -1,0 +1,323 @@
+"""The checks behind :func:`beyan.validation.validate`, one function per kind of artifact."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import yaml
+
+from beyan.atomic import pending_transactions
+from beyan.corpus import ANNOTATIONS_FILE, ARTICLE_FILE, CORPUS_FILE, Corpus
+from beyan.issues import BeyanError, Issues
+from beyan.jsonio import read_json
+from beyan.schema.v1 import CONFIGS, SCHEMA_VERSION, SPLITS
+from beyan.transforms.adjudication import POLICIES
+from beyan.validation.annotations import check_annotations
+from beyan.validation.tables import RowChecker, check_schema, detect_config
+from beyan.writers.manifest import file_sha256
+
+_SEMVER = r"^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$"
+
+
+# ------------------------------------------------------------------ Label Studio exports
+
+
+def validate_export(path: Path, *, corpus: Path | str | None, issues: Issues) -> None:
+    """Every check of an import, without writing: against ``corpus`` if given, else each task's own text."""
+    from beyan.labelstudio.export_reader import export_files
+    from beyan.labelstudio.importer import LabelStudioImport, _RejectsWriter
+    from beyan.transforms.pseudonymize import Pseudonymizer
+
+    opened = Corpus.open(corpus) if corpus is not None else None
+    run = LabelStudioImport(
+        opened,
+        pseudonymizer=Pseudonymizer(secrets.token_hex(16)),  # identities are not kept: any key will do
+        add_articles=False,
+        language=None,
+        rejects=_RejectsWriter(None),
+    )
+    try:
+        for file in export_files(path):
+            run.run(file)
+    finally:
+        if run.txn is not None:
+            run.txn.abort()
+    for issue in run.issues.items:
+        if issue.severity != "info":
+            issues.items.append(issue)
+            issues.counts[(issue.severity, issue.code)] += 1
+
+
+# ------------------------------------------------------------------ corpus
+
+
+def validate_corpus(root: Path, *, issues: Issues) -> None:
+    """Metadata, raw files, annotations and the split lock of every article; never stops at the first."""
+    pending = pending_transactions(root)
+    corpus = Corpus.open(root)  # completes a write an interrupted command had committed
+    for note in corpus.recovered:
+        issues.warning("interrupted-write", (str(root),), note)
+    del pending
+    info = read_json(root / CORPUS_FILE, what="corpus file")
+    where = (str(root / CORPUS_FILE),)
+    import re
+
+    if not isinstance(info.get("version"), str) or not re.match(_SEMVER, info["version"]):
+        issues.error(
+            "invalid-value",
+            (*where, "version"),
+            "the dataset version must be semantic (X.Y.Z)",
+            found=repr(info.get("version")),
+        )
+    if info.get("schema_version") != SCHEMA_VERSION:
+        issues.error(
+            "schema-version-mismatch",
+            (*where, "schema_version"),
+            "the corpus was made for another schema version",
+            expected=SCHEMA_VERSION,
+            found=repr(info.get("schema_version")),
+        )
+    if info.get("adjudication", "majority") not in POLICIES:
+        issues.error(
+            "unknown-policy",
+            (*where, "adjudication"),
+            "unknown adjudication policy",
+            expected=str(POLICIES),
+            found=repr(info.get("adjudication")),
+        )
+    articles_dir = corpus.articles_dir
+    if articles_dir.is_dir():
+        for entry in sorted(articles_dir.iterdir()):
+            if not entry.is_dir():
+                issues.warning("stray-file", (str(entry),), "unexpected file in the articles folder")
+            elif not (entry / ARTICLE_FILE).is_file():
+                issues.error("missing-metadata", (str(entry),), f"an article folder needs {ARTICLE_FILE}")
+    for article_id in corpus.article_ids():
+        at = (str(articles_dir / article_id / ANNOTATIONS_FILE),)
+        try:
+            article = corpus.read_article(article_id)
+            stored_sha, annotations = corpus.read_annotations(article_id)
+        except BeyanError as error:
+            issues.extend(error.issues)
+            continue
+        if stored_sha is not None and stored_sha != article.text_sha256:
+            issues.error(
+                "text-changed",
+                at,
+                "the article's text is not the text these annotations were made on",
+                expected=stored_sha,
+                found=article.text_sha256,
+            )
+            continue
+        for annotation in annotations:
+            if annotation.article_id != article_id:
+                issues.error("invalid-value", at, "annotation filed under the wrong article")
+        check_annotations(article, annotations, issues, at)
+    try:
+        from beyan.build import read_split_lock
+
+        lock = read_split_lock(corpus)
+        unknown = sorted(set(lock) - set(corpus.article_ids()))
+        if unknown:
+            issues.warning(
+                "stale-split-lock",
+                (str(root / "splits.json"),),
+                "the split lock names articles not in the corpus",
+                found=", ".join(unknown[:5]),
+            )
+    except BeyanError as error:
+        issues.extend(error.issues)
+
+
+# ------------------------------------------------------------------ built datasets
+
+
+def _front_matter(card: Path, issues: Issues) -> dict[str, Any] | None:
+    text = card.read_text("utf-8")
+    if not text.startswith("---\n"):
+        issues.error("missing-front-matter", (str(card),), "the dataset card has no YAML front matter")
+        return None
+    end = text.find("\n---", 4)
+    try:
+        data = yaml.safe_load(text[4:end])
+    except yaml.YAMLError as error:
+        issues.error("invalid-yaml", (str(card),), f"the card's YAML does not parse: {error}")
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _safe_relative(folder: Path, relative: str, issues: Issues, where: tuple[str, ...]) -> Path | None:
+    """A path named by a card or manifest, refused if it leaves the folder."""
+    pure = PurePosixPath(relative)
+    if pure.is_absolute() or ".." in pure.parts:
+        issues.error("unsafe-path", where, "the path points outside the dataset folder", found=relative)
+        return None
+    return folder / pure
+
+
+def validate_dataset(folder: Path, *, issues: Issues) -> int:
+    """A built dataset folder: card, manifest checksums and split assignment, and every Parquet file."""
+    manifest_path = folder / "manifest.json"
+    manifest: dict[str, Any] = {}
+    if manifest_path.is_file():
+        manifest = read_json(manifest_path, what="manifest")
+    else:
+        issues.error(
+            "missing-manifest",
+            (str(manifest_path),),
+            "a beyan dataset folder has a manifest.json",
+            hint="rebuild with `beyan build`",
+        )
+    card = folder / "README.md"
+    listed: dict[tuple[str, str], list[Path]] = {}
+    if not card.is_file():
+        issues.error("missing-card", (str(card),), "the dataset card README.md is missing")
+    else:
+        front = _front_matter(card, issues) or {}
+        for config in front.get("configs", []) or []:
+            name = config.get("config_name")
+            if name not in CONFIGS:
+                issues.error(
+                    "unknown-config",
+                    (str(card), "configs"),
+                    "unknown config",
+                    expected=str(list(CONFIGS)),
+                    found=repr(name),
+                )
+                continue
+            for entry in config.get("data_files", []) or []:
+                paths = entry.get("path")
+                for relative in [paths] if isinstance(paths, str) else paths or []:
+                    resolved = _safe_relative(folder, relative, issues, (str(card), f"config {name}"))
+                    if resolved is None:
+                        continue
+                    if not resolved.is_file():
+                        issues.error(
+                            "missing-file",
+                            (str(card), f"config {name}"),
+                            "the card lists a file that does not exist",
+                            found=relative,
+                        )
+                        continue
+                    listed.setdefault((name, entry.get("split")), []).append(resolved)
+    for relative, expected in sorted((manifest.get("outputs") or {}).items()):
+        path = _safe_relative(folder, relative, issues, (str(manifest_path), "outputs"))
+        if path is None:
+            continue
+        if not path.is_file():
+            issues.error(
+                "missing-file",
+                (str(manifest_path), "outputs"),
+                "the manifest lists a file that does not exist",
+                found=relative,
+            )
+        elif file_sha256(path) != expected.get("sha256"):
+            issues.error(
+                "checksum-mismatch",
+                (str(path),),
+                "the file's sha256 is not the one in the manifest: it changed after the build",
+                expected=expected.get("sha256"),
+                found=file_sha256(path),
+            )
+    listed_files = {p.resolve() for files in listed.values() for p in files}
+    for parquet in sorted((folder / "data").rglob("*.parquet")) if (folder / "data").is_dir() else []:
+        if parquet.resolve() not in listed_files:
+            issues.warning("unlisted-file", (str(parquet),), "a data file the card does not list (it will not load)")
+
+    assignment: dict[str, str] = (manifest.get("splits") or {}).get("articles", {})
+    counts = manifest.get("counts") or {}
+    spans = 0
+    statement_ids: dict[str, set[str]] = {}
+    for config in CONFIGS:
+        checker = RowChecker(issues)
+        for split in SPLITS:
+            rows = 0
+            for path in listed.get((config, split), []):
+                table = _read_parquet(path, issues)
+                if table is None:
+                    continue
+                rows += table.num_rows
+                spans += _check_table(table, config, checker, (str(path),), issues)
+                if assignment:
+                    for row, article_id in enumerate(table.column("article_id").to_pylist()):
+                        if assignment.get(article_id) != split:
+                            issues.error(
+                                "split-mismatch",
+                                (str(path), f"row {row}"),
+                                f"article {article_id} is in the {split} file; the manifest assigns another split",
+                                expected=split,
+                                found=str(assignment.get(article_id)),
+                            )
+            expected_rows = (counts.get(config) or {}).get(split)
+            if expected_rows is not None and expected_rows != rows:
+                issues.error(
+                    "count-mismatch",
+                    (str(folder), f"config {config}", f"split {split}"),
+                    "the rows do not add up to the manifest's count",
+                    expected=str(expected_rows),
+                    found=str(rows),
+                )
+        statement_ids[config] = checker.statement_ids
+    if statement_ids.get("statements") != statement_ids.get("articles"):
+        only = sorted(statement_ids.get("statements", set()) ^ statement_ids.get("articles", set()))
+        issues.error(
+            "config-mismatch",
+            (str(folder),),
+            "the statements config and the statements nested in the articles config differ",
+            found=f"{len(only)} statement id(s) in only one of them, e.g. {only[:3]}",
+        )
+    return spans
+
+
+def _read_parquet(path: Path, issues: Issues) -> pa.Table | None:
+    try:
+        return pq.read_table(path)
+    except (OSError, pa.ArrowInvalid) as error:
+        issues.error("unreadable", (str(path),), f"not a readable Parquet file: {str(error)[:200]}")
+        return None
+
+
+def _check_table(
+    table: pa.Table, config: str | None, checker: RowChecker, where: tuple[str, ...], issues: Issues
+) -> int:
+    detected = detect_config(table.schema)
+    config = config or detected
+    if config is None:
+        issues.error(
+            "unknown-config",
+            where,
+            "the columns match neither config of schema v1",
+            expected=" or ".join(f"{name} ({len(s.fields)} columns)" for name, s in CONFIGS.items()),
+            found=f"{table.num_columns} columns: {table.schema.names[:6]}...",
+        )
+        return 0
+    if not check_schema(table.schema, config, issues, where):
+        return 0
+    before = checker.spans_checked
+    if config == "statements":
+        checker.check_statements(table, where)
+    else:
+        checker.check_articles(table, where)
+    return checker.spans_checked - before
+
+
+def validate_parquet(path: Path, *, issues: Issues) -> int:
+    table = _read_parquet(path, issues)
+    if table is None:
+        return 0
+    return _check_table(table, None, RowChecker(issues), (str(path),), issues)
+
+
+def validate_datasets_object(dataset: Any, *, name: str, issues: Issues) -> int:
+    """A ``datasets.Dataset`` or ``DatasetDict`` (e.g. what ``load_dataset`` returned)."""
+    splits = dataset.items() if hasattr(dataset, "items") else [(getattr(dataset, "split", None) or "dataset", dataset)]
+    spans = 0
+    for split, part in splits:
+        table = part.data.table.replace_schema_metadata(part.features.arrow_schema.metadata)
+        checker = RowChecker(issues)
+        spans += _check_table(table, None, checker, (name, str(split)), issues)
+    return spans
