@@ -119,6 +119,9 @@ class Transaction:
         _apply(self.root, self.staging, plan)
 
     def abort(self) -> None:
+        """Throw the staged writes away; after the commit point it is too late: recovery finishes them."""
+        if self.committed:
+            return
         shutil.rmtree(self.staging, ignore_errors=True)
         _remove_empty(self.root / TXN_DIR)
 

@@ -1,0 +1,365 @@
+"""Importing Label Studio exports: fidelity, accounting, merging, pseudonyms."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from beyan.build import build
+from beyan.corpus import Corpus
+from beyan.issues import BeyanError
+from beyan.labelstudio.importer import import_labelstudio
+from beyan.records import Span
+from beyan.validation import validate
+from tests.conftest import SEED_ARTICLE_ID, SEED_CORPUS
+from tests.factories import annotation, results_for, statement, task, write_article, write_export
+
+TRICKY = (
+    'Vali Erdo Tamsin 😀 🇹🇷 𝒜  dedi ki:\r\n"Köprü  mayısta açılacak."\r\nMeclis üyesi Lin Arvo ise "acele yok" dedi.'
+)
+
+
+def corpus_files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def tricky_corpus(empty_corpus: Path) -> Path:
+    source = empty_corpus.parent / "tricky.txt"
+    source.write_bytes(TRICKY.encode("utf-8"))
+    from beyan.add_article import add_article
+
+    add_article(corpus=empty_corpus, file=source, language="tr", fmt="plain")
+    return empty_corpus
+
+
+def tricky_statements(text: str) -> list:
+    first = statement(
+        text,
+        "Köprü  mayısta açılacak.",
+        speaker="Erdo Tamsin",
+        cue="dedi ki",
+        name="Erdo Tamsin",
+        stance="favor",
+        target="köprü",
+    )
+    second = statement(text, "acele yok", speaker="Lin Arvo", cue="dedi", quote_type="direct", name="Lin Arvo")
+    return [first, second]
+
+
+def test_seed_export_round_trips_without_loss(tmp_path: Path) -> None:
+    (export,) = (SEED_CORPUS / "labelstudio").glob("seed-gold.*.json")
+    corpus = tmp_path / "corpus"
+    Corpus.init(corpus)
+    from shutil import copytree
+
+    copytree(SEED_CORPUS / "articles" / SEED_ARTICLE_ID, corpus / "articles" / SEED_ARTICLE_ID)
+    (corpus / "articles" / SEED_ARTICLE_ID / "annotations.json").unlink()
+    rejects = tmp_path / "rejects.jsonl"
+    result = import_labelstudio(corpus=corpus, exports=[export], rejects=rejects)
+    counts = result.reconciliation.to_dict()
+    assert counts["tasks"] == {"read": 1, "imported": 1, "rejected": 0}
+    assert counts["regions"]["rejected"] == 0 and counts["relations"]["rejected"] == 0
+    assert result.reconciliation.balanced()
+    assert rejects.read_text() == ""
+    _, annotations = Corpus.open(corpus).read_annotations(SEED_ARTICLE_ID)
+    (gold,) = annotations
+    assert len(gold.statements) == 13 and gold.ground_truth
+    # what beyan imported is what the repository's corpus holds
+    stored = json.loads((SEED_CORPUS / "articles" / SEED_ARTICLE_ID / "annotations.json").read_text())
+    assert (
+        json.loads((corpus / "articles" / SEED_ARTICLE_ID / "annotations.json").read_text())["annotations"][0][
+            "statements"
+        ]
+        == stored["annotations"][0]["statements"]
+    )
+    before = corpus_files(corpus)
+    again = import_labelstudio(corpus=corpus, exports=[export], rejects=None)
+    assert dict(again.outcomes) == {"unchanged": 1}
+    assert corpus_files(corpus) == before
+
+
+def test_emoji_flags_non_bmp_double_spaces_and_crlf(tricky_corpus: Path, tmp_path: Path) -> None:
+    article = Corpus.open(tricky_corpus).read_article(Corpus.open(tricky_corpus).article_ids()[0])
+    assert "\r" not in article.text
+    statements = tricky_statements(TRICKY)  # offsets counted on the task text, CRLF and all
+    results = results_for(TRICKY, statements, topics=("transportation",))
+    for result in results:  # Label Studio's value.text collapses whitespace and escapes line breaks
+        if result["type"] == "labels":
+            result["value"]["text"] = " ".join(result["value"]["text"].split()).replace("\n", "\\n")
+    export = write_export(tmp_path / "export.json", [task(TRICKY, [annotation(results)])])
+    result = import_labelstudio(corpus=tricky_corpus, exports=[export], rejects=None)
+    assert not result.issues.has_errors, result.issues.render()
+    _, (stored,) = Corpus.open(tricky_corpus).read_annotations(article.article_id)
+    texts = {article.text[s.start : s.end] for st in stored.statements for s in (*st.content, *st.speakers, *st.cues)}
+    assert {"Köprü  mayısta açılacak.", "Erdo Tamsin", "dedi ki", "acele yok", "Lin Arvo", "dedi"} == texts
+    assert stored.topics == ("transportation",)
+
+
+def test_legacy_utf16_export_imports_to_the_same_spans(tricky_corpus: Path, tmp_path: Path) -> None:
+    statements = tricky_statements(TRICKY)
+    modern = write_export(tmp_path / "modern.json", [task(TRICKY, [annotation(results_for(TRICKY, statements))])])
+    legacy_results = __import__("beyan.labelstudio.to_results", fromlist=["x"]).statements_to_results(
+        statements, TRICKY, offsets="utf16"
+    )
+    legacy = write_export(tmp_path / "legacy.json", [task(TRICKY, [annotation(legacy_results)], task_id=2)])
+    first = import_labelstudio(corpus=tricky_corpus, exports=[modern], rejects=None)
+    second = import_labelstudio(corpus=tricky_corpus, exports=[legacy], rejects=None)
+    assert "legacy-utf16-offsets" not in first.issues.codes()
+    assert "legacy-utf16-offsets" in second.issues.codes()
+    opened = Corpus.open(tricky_corpus)
+    _, stored = opened.read_annotations(opened.article_ids()[0])
+    by_task = {a.origin.task: a.statements for a in stored}
+    assert by_task[1] == by_task[2]
+
+
+def test_bad_results_are_rejected_with_reasons_and_counted(tricky_corpus: Path, tmp_path: Path) -> None:
+    text = TRICKY
+    results = results_for(text, tricky_statements(text))
+    results.append(
+        {
+            "id": "x1",
+            "from_name": "role",
+            "to_name": "text",
+            "type": "labels",
+            "value": {"start": 0, "end": 4, "text": "Vali", "labels": ["narrator"]},
+        }
+    )
+    results.append(
+        {
+            "id": "x2",
+            "from_name": "role",
+            "to_name": "text",
+            "type": "labels",
+            "value": {"start": 90, "end": 900, "text": "?", "labels": ["speaker"]},
+        }
+    )
+    results.append({"from_id": "x2", "to_id": "nowhere", "type": "relation", "direction": "right", "labels": ["said"]})
+    results.append(
+        {
+            "id": "x3",
+            "from_name": "role",
+            "to_name": "text",
+            "type": "labels",
+            "value": {"start": 5, "end": 16, "text": "Erdo Tamsin", "labels": ["speaker"]},
+        }
+    )
+    export = write_export(tmp_path / "export.json", [task(text, [annotation(results)])])
+    rejects = tmp_path / "rejects.jsonl"
+    result = import_labelstudio(corpus=tricky_corpus, exports=[export], rejects=rejects)
+    codes = result.issues.codes()
+    assert {"unknown-label", "span-out-of-range", "dangling-relation", "duplicate-region"} <= set(codes)
+    lines = [json.loads(line) for line in rejects.read_text().splitlines()]
+    by_code = {line["code"]: line for line in lines}
+    assert by_code["unknown-label"]["location"].endswith("task 1 > annotation 1 > result x1")
+    assert by_code["dangling-relation"]["kind"] == "relations"
+    counts = result.reconciliation.to_dict()
+    assert counts["regions"]["rejected"] == 3 and counts["relations"]["rejected"] == 1
+    assert result.reconciliation.balanced()
+    assert sum(c["rejected"] for c in counts.values()) == len(lines)
+    opened = Corpus.open(tricky_corpus)
+    _, (stored,) = opened.read_annotations(opened.article_ids()[0])
+    assert len(stored.statements) == 2  # the good statements are kept
+
+
+def test_cancelled_drafts_and_predictions_are_counted_never_gold(tricky_corpus: Path, tmp_path: Path) -> None:
+    results = results_for(TRICKY, tricky_statements(TRICKY))
+    item = task(TRICKY, [annotation(results, annotation_id=1), annotation([], annotation_id=2, user=2, cancelled=True)])
+    item["predictions"] = [7, 8]
+    item["drafts"] = [{"id": 3, "user": "someone@example.org", "result": results}]
+    export = write_export(tmp_path / "export.json", [item])
+    result = import_labelstudio(corpus=tricky_corpus, exports=[export], rejects=None)
+    counts = result.reconciliation.to_dict()
+    assert counts["annotations"] == {"read": 2, "imported": 1, "rejected": 1}
+    assert counts["predictions"] == {"read": 2, "imported": 0, "rejected": 2}
+    assert counts["drafts"] == {"read": 1, "imported": 0, "rejected": 1}
+    assert "cancelled-annotation" in result.issues.codes()
+    text = "".join(p.read_text() for p in tricky_corpus.rglob("annotations.json"))
+    assert "someone@example.org" not in text
+
+
+def test_annotators_are_pseudonymized_stably(tricky_corpus: Path, tmp_path: Path) -> None:
+    results = results_for(TRICKY, tricky_statements(TRICKY))
+    item = task(
+        TRICKY,
+        [
+            annotation(results, annotation_id=1, user={"id": 4, "email": "Real.Person@example.org"}),
+            annotation(results, annotation_id=2, user=9),
+        ],
+    )  # type: ignore[arg-type]
+    export = write_export(tmp_path / "export.json", [item])
+    import_labelstudio(corpus=tricky_corpus, exports=[export], rejects=None, keep_export=True)
+    stored = "".join(p.read_text() for p in tricky_corpus.rglob("*.json"))
+    assert "Real.Person" not in stored and "example.org" not in stored
+    opened = Corpus.open(tricky_corpus)
+    _, annotations = opened.read_annotations(opened.article_ids()[0])
+    names = sorted(a.annotator for a in annotations)
+    assert all(name.startswith("annotator-") and len(name) == 22 for name in names)
+    from beyan.transforms.pseudonymize import Pseudonymizer
+    from tests.conftest import TEST_PSEUDONYM_KEY
+
+    assert Pseudonymizer(TEST_PSEUDONYM_KEY).pseudonym("email:real.person@example.org") in names
+    assert Pseudonymizer("another-key-0123456789").pseudonym("email:real.person@example.org") not in names
+
+
+def test_import_without_key_refuses(tricky_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BEYAN_PSEUDONYM_KEY")
+    export = write_export(tmp_path / "e.json", [task(TRICKY, [])])
+    with pytest.raises(BeyanError) as raised:
+        import_labelstudio(corpus=tricky_corpus, exports=[export], rejects=None)
+    assert raised.value.issues.codes() == ["missing-pseudonym-key"] and raised.value.exit_code == 2
+
+
+def test_newer_export_replaces_older_is_ignored_same_is_unchanged(tricky_corpus: Path, tmp_path: Path) -> None:
+    statements = tricky_statements(TRICKY)
+    old = write_export(
+        tmp_path / "old.json",
+        [task(TRICKY, [annotation(results_for(TRICKY, statements[:1]), updated_at="2026-01-01T00:00:00Z")])],
+    )
+    new = write_export(
+        tmp_path / "new.json",
+        [task(TRICKY, [annotation(results_for(TRICKY, statements), updated_at="2026-02-01T00:00:00Z")])],
+    )
+    assert dict(import_labelstudio(corpus=tricky_corpus, exports=[old], rejects=None).outcomes) == {"new": 1}
+    replaced = import_labelstudio(corpus=tricky_corpus, exports=[new], rejects=None)
+    assert dict(replaced.outcomes) == {"replaced": 1} and "task-replaced" in replaced.issues.codes()
+    older = import_labelstudio(corpus=tricky_corpus, exports=[old], rejects=None)
+    assert dict(older.outcomes) == {"older, kept stored": 1} and "older-export" in older.issues.codes()
+    assert older.reconciliation.to_dict()["annotations"] == {"read": 1, "imported": 0, "rejected": 1}
+    opened = Corpus.open(tricky_corpus)
+    _, (stored,) = opened.read_annotations(opened.article_ids()[0])
+    assert len(stored.statements) == 2
+
+
+def test_edited_task_text_is_an_error_and_nothing_is_written(tricky_corpus: Path, tmp_path: Path) -> None:
+    edited = TRICKY.replace("mayısta", "haziranda")
+    article_id = Corpus.open(tricky_corpus).article_ids()[0]
+    export = write_export(tmp_path / "export.json", [task(edited, [annotation([])], article_id=article_id)])
+    before = corpus_files(tricky_corpus)
+    result = import_labelstudio(corpus=tricky_corpus, exports=[export], rejects=None)
+    assert result.issues.codes() == ["task-text-mismatch"]
+    (issue,) = [i for i in result.issues if i.code == "task-text-mismatch"]
+    assert "haziranda" in (issue.found or "") and "mayısta" in (issue.expected or "")
+    assert corpus_files(tricky_corpus) == before
+
+
+def test_unknown_article_is_rejected_with_hint_or_added(empty_corpus: Path, tmp_path: Path) -> None:
+    text = 'Bakan Oru Delk: "Bütçe hazır" dedi.'
+    st = statement(text, "Bütçe hazır", speaker="Oru Delk", cue="dedi", name="Oru Delk")
+    export = write_export(
+        tmp_path / "e.json",
+        [task(text, [annotation(results_for(text, [st]))], title="Bütçe", url="https://example.org/butce")],
+    )
+    refused = import_labelstudio(corpus=empty_corpus, exports=[export], rejects=None)
+    (issue,) = [i for i in refused.issues if i.code == "unknown-article"]
+    assert "--add-articles" in (issue.hint or "")
+    assert Corpus.open(empty_corpus).article_ids() == []
+    added = import_labelstudio(corpus=empty_corpus, exports=[export], rejects=None, add_articles=True, language="tr")
+    (article_id,) = added.articles_added
+    article = Corpus.open(empty_corpus).read_article(article_id)
+    assert article.text == text and article.title == "Bütçe" and article.rights.license == "unknown"
+    assert article.rights.redistribution == "standoff"
+    assert validate(empty_corpus).exit_code == 0
+
+
+def test_two_annotators_majority_and_ground_truth(tricky_corpus: Path, tmp_path: Path) -> None:
+    first, second = tricky_statements(TRICKY)
+    a1 = annotation(results_for(TRICKY, [first, second]), annotation_id=1, user=1, updated_at="2026-01-01T00:00:00Z")
+    a2 = annotation(results_for(TRICKY, [first]), annotation_id=2, user=2, updated_at="2026-01-02T00:00:00Z")
+    a3 = annotation(results_for(TRICKY, [first, second]), annotation_id=3, user=3, updated_at="2026-01-03T00:00:00Z")
+    export = write_export(tmp_path / "e.json", [task(TRICKY, [a1, a2, a3])])
+    import_labelstudio(corpus=tricky_corpus, exports=[export], rejects=None)
+    out = tmp_path / "dist"
+    result = build(corpus=tricky_corpus, out=out)
+    assert result.stats.adjudication == {"majority": 2}
+    import pyarrow.parquet as pq
+
+    rows = [r for p in (out / "data" / "statements").glob("*.parquet") for r in pq.read_table(p).to_pylist()]
+    support = sorted(r["provenance"]["support"] for r in rows)
+    assert support == [2, 3] and all(r["provenance"]["annotations_total"] == 3 for r in rows)
+    # a ground-truth annotation wins over the majority
+    a2["ground_truth"] = True
+    write_export(tmp_path / "e.json", [task(TRICKY, [a1, a2, a3], task_id=1)])
+    a2["updated_at"] = "2026-01-04T00:00:00Z"
+    write_export(tmp_path / "e.json", [task(TRICKY, [a1, a2, a3], task_id=1)])
+    import_labelstudio(corpus=tricky_corpus, exports=[tmp_path / "e.json"], rejects=None)
+    result = build(corpus=tricky_corpus, out=out)
+    assert result.stats.adjudication == {"ground_truth": 1}
+
+
+def test_relations_and_per_region_choices_survive_into_statements(tricky_corpus: Path, tmp_path: Path) -> None:
+    text = TRICKY
+    outer = statement(
+        text,
+        '"Köprü  mayısta açılacak."\r\nMeclis üyesi Lin Arvo ise "acele yok"',
+        speaker="Erdo Tamsin",
+        cue="dedi ki",
+        quote_type="mixed",
+        name="Erdo Tamsin",
+        stance="against",
+        target="acele",
+    )
+    inner = statement(
+        text,
+        "acele yok",
+        speaker="Lin Arvo",
+        cue="dedi",
+        addressee="Erdo Tamsin",
+        quote_type="direct",
+        name="Lin Arvo",
+        parent=outer,
+    )
+    export = write_export(
+        tmp_path / "e.json",
+        [task(text, [annotation(results_for(text, [outer, inner], topics=("transportation", "other")))])],
+    )
+    result = import_labelstudio(corpus=tricky_corpus, exports=[export], rejects=None)
+    assert not result.issues.has_errors, result.issues.render()
+    out = tmp_path / "dist"
+    build(corpus=tricky_corpus, out=out)
+    import datasets
+
+    rows = list(next(iter(datasets.load_dataset(str(out), "statements").values())))
+    by_text = {row["content_spans"][0]["text"]: row for row in rows}
+    child = by_text["acele yok"]
+    parent = next(r for r in rows if r["statement_id"] == child["parent_statement_id"])
+    assert parent["stance_target"] == "acele" and child["addressee_spans"][0]["text"] == "Erdo Tamsin"
+    assert [s["text"] for s in child["cue_spans"]] == ["dedi"]
+    features = datasets.load_dataset(str(out), "statements")[
+        "train"
+        if "train" in datasets.load_dataset(str(out), "statements")
+        else next(iter(datasets.load_dataset(str(out), "statements")))
+    ].features
+    assert features["quote_type"].int2str(parent["quote_type"]) == "mixed"
+    assert [features["topics"].feature.int2str(t) for t in child["topics"]] == ["transportation", "other"]
+    assert Span(child["content_spans"][0]["start"], child["content_spans"][0]["end"]) != Span(0, 0)
+
+
+def test_interrupted_import_leaves_the_corpus_as_it_was(
+    tricky_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    export = write_export(
+        tmp_path / "e.json", [task(TRICKY, [annotation(results_for(TRICKY, tricky_statements(TRICKY)))])]
+    )
+    before = corpus_files(tricky_corpus)
+    from beyan import atomic
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(atomic, "_apply", crash)
+    with pytest.raises(KeyboardInterrupt):
+        import_labelstudio(corpus=tricky_corpus, exports=[export], rejects=None)
+    monkeypatch.undo()
+    # The commit record was written before the crash: opening the corpus completes the import.
+    assert validate(tricky_corpus).exit_code == 0
+    after = corpus_files(tricky_corpus)
+    assert after != before and any(name.endswith("annotations.json") for name in after)
+
+
+def test_write_article_factory_makes_valid_articles(small_corpus: Path) -> None:
+    assert len(Corpus.open(small_corpus).article_ids()) == 3
+    assert validate(small_corpus).exit_code == 0
+    assert write_article  # used by the fixture
