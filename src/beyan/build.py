@@ -23,9 +23,11 @@ from beyan.jsonio import dumps, read_json
 from beyan.records import GoldArticle
 from beyan.schema.v1 import CONFIGS, SCHEMA_VERSION, SPLITS
 from beyan.transforms.adjudication import POLICIES, adjudicate
+from beyan.transforms.dedup import near_duplicate_groups
 from beyan.transforms.splits import SPLIT_RULE, assign_splits
 from beyan.validation.annotations import check_annotations
-from beyan.writers.card import render_card
+from beyan.writers.card import DEFAULT_DESCRIPTION, render_card
+from beyan.writers.croissant import croissant_metadata, write_croissant
 from beyan.writers.datasheet import render_datasheet
 from beyan.writers.manifest import file_sha256, input_hashes
 from beyan.writers.parquet import ShardedWriter
@@ -120,7 +122,20 @@ def build(
 
     issues = Issues()
     article_ids = opened.article_ids()
-    splits = assign_splits(article_ids, locked=read_split_lock(opened), groups=groups)
+    if groups is None:
+        groups = near_duplicate_groups((article_id, opened.read_article(article_id).text) for article_id in article_ids)
+    locked = read_split_lock(opened)
+    splits = assign_splits(article_ids, locked=locked, groups=groups)
+    for article_id, group in sorted(groups.items()):
+        if splits[article_id] != splits[group]:
+            issues.warning(
+                "split-conflict",
+                (str(opened.root / SPLITS_FILE), article_id),
+                f"near-duplicate articles {group} and {article_id} are locked in different splits",
+                expected=splits[group],
+                found=splits[article_id],
+                hint="moving one of them needs a major release that says so",
+            )
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = atomic.temporary_sibling(out)
     staging.mkdir()
@@ -164,12 +179,28 @@ def build(
             "schema_version": SCHEMA_VERSION,
             "adjudication": policy,
             "text_policy": text,
-            "splits": {"rule": SPLIT_RULE, "articles": splits},
+            "splits": {"rule": SPLIT_RULE, "articles": splits, "near_duplicate_groups": groups},
             "counts": stats.to_dict(),
             "inputs": input_hashes(opened.root),
             "outputs": dict(sorted(outputs.items())),
             "environment": environment(),
         }
+        croissant = croissant_metadata(
+            folder=staging,
+            manifest=manifest,
+            pretty_name=opened.info.pretty_name,
+            description=opened.info.description or DEFAULT_DESCRIPTION,
+            license_note="Per-article rights (see each article's `rights` and DATASHEET.md); annotations by the maintainers.",
+            annotation_protocol="Spans, relations and per-region choices in Label Studio, following docs/guidelines.md.",
+            annotators=len(stats.annotators),
+            annotations_per_item=_annotations_per_item(stats),
+        )
+        write_croissant(staging, croissant)
+        outputs["croissant.json"] = {
+            "sha256": file_sha256(staging / "croissant.json"),
+            "bytes": (staging / "croissant.json").stat().st_size,
+        }
+        manifest["outputs"] = dict(sorted(outputs.items()))
         (staging / "manifest.json").write_text(dumps(manifest), "utf-8")
         atomic.replace_directory(staging, out)
     except BaseException:
@@ -220,6 +251,15 @@ def _write_data(
     for writer in writers.values():
         writer.close()
     return stats
+
+
+def _annotations_per_item(stats: BuildStats) -> str:
+    articles = stats.total_articles
+    if not articles:
+        return "no annotated articles"
+    return (
+        f"{stats.annotations / articles:.2f} annotations per article on average ({stats.annotations} over {articles})"
+    )
 
 
 def _agreement_markdown(corpus: Corpus) -> str:

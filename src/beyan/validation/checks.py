@@ -223,6 +223,11 @@ def validate_dataset(folder: Path, *, issues: Issues) -> int:
                 expected=expected.get("sha256"),
                 found=file_sha256(path),
             )
+    if (folder / "croissant.json").is_file():
+        from beyan.writers.croissant import verify_croissant
+
+        for problem in verify_croissant(folder):
+            issues.error("croissant-mismatch", (str(folder / "croissant.json"),), problem)
     listed_files = {p.resolve() for files in listed.values() for p in files}
     for parquet in sorted((folder / "data").rglob("*.parquet")) if (folder / "data").is_dir() else []:
         if parquet.resolve() not in listed_files:
