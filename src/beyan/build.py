@@ -39,6 +39,8 @@ SPLITS_FILE = "splits.json"
 DEFAULT_DATASHEET = Path(__file__).parent / "templates" / "DATASHEET.md"
 
 Progress = Callable[[int, int], None]
+LICENSE_NOTE = "Per-article rights (see each article's `rights` and DATASHEET.md); annotations by the maintainers."
+ANNOTATION_PROTOCOL = "Spans, relations and per-region choices in Label Studio, following docs/guidelines.md."
 
 
 @dataclass(slots=True)
@@ -190,8 +192,8 @@ def build(
             manifest=manifest,
             pretty_name=opened.info.pretty_name,
             description=opened.info.description or DEFAULT_DESCRIPTION,
-            license_note="Per-article rights (see each article's `rights` and DATASHEET.md); annotations by the maintainers.",
-            annotation_protocol="Spans, relations and per-region choices in Label Studio, following docs/guidelines.md.",
+            license_note=LICENSE_NOTE,
+            annotation_protocol=ANNOTATION_PROTOCOL,
             annotators=len(stats.annotators),
             annotations_per_item=_annotations_per_item(stats),
         )

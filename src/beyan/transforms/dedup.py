@@ -17,6 +17,7 @@ import zlib
 from collections.abc import Iterable
 
 import numpy as np
+import numpy.typing as npt
 
 NUM_PERM = 64
 BANDS = 16
@@ -30,7 +31,7 @@ _A = _generator.integers(1, int(_PRIME), size=NUM_PERM, dtype=np.uint64)[:, None
 _B = _generator.integers(0, int(_PRIME), size=NUM_PERM, dtype=np.uint64)[:, None]
 
 
-def shingle_hashes(text: str) -> np.ndarray:
+def shingle_hashes(text: str) -> npt.NDArray[np.uint64]:
     """Distinct 32-bit hashes of the word 3-grams of ``text`` (case-folded)."""
     words = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in _WORD.findall(text.casefold())), dtype=np.uint64)
     if len(words) >= 3:
@@ -38,7 +39,7 @@ def shingle_hashes(text: str) -> np.ndarray:
     return np.unique(words)
 
 
-def signature(text: str) -> np.ndarray | None:
+def signature(text: str) -> npt.NDArray[np.uint64] | None:
     """The MinHash signature of ``text``, or None for a text without words."""
     hashes = shingle_hashes(text)
     if len(hashes) == 0:
@@ -48,7 +49,7 @@ def signature(text: str) -> np.ndarray | None:
 
 def near_duplicate_groups(texts: Iterable[tuple[str, str]], *, threshold: float = THRESHOLD) -> dict[str, str]:
     """Map every article id that has near-duplicates to its group id; articles without any are left out."""
-    signatures: dict[str, np.ndarray] = {}
+    signatures: dict[str, npt.NDArray[np.uint64]] = {}
     buckets: dict[bytes, list[str]] = {}
     for article_id, text in sorted(texts):
         sig = signature(text)
