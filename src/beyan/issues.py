@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -103,6 +103,20 @@ class Issues:
 
     def info(self, code: str, location: Iterable[str], message: str, **details: str | None) -> Issue:
         return self.add(code, "info", location, message, **details)
+
+    def drop(self, predicate: Callable[[Issue], bool]) -> int:
+        """Remove the kept issues matching ``predicate`` (and their counts); returns how many."""
+        kept: list[Issue] = []
+        dropped = 0
+        for issue in self.items:
+            if predicate(issue):
+                self.counts[(issue.severity, issue.code)] -= 1
+                dropped += 1
+            else:
+                kept.append(issue)
+        self.items = kept
+        self.counts = +self.counts  # forget zero counts
+        return dropped
 
     def extend(self, other: Issues) -> None:
         self.items.extend(other.items)

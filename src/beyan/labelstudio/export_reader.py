@@ -7,6 +7,7 @@ file by file in name order. Malformed input becomes a located :class:`BeyanError
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from typing import IO, Any
 
 import ijson
 
-from beyan.issues import fail
+from beyan.issues import BeyanError, fail
 
 BOM = b"\xef\xbb\xbf"
 
@@ -102,27 +103,69 @@ def read_export(path: Path, state: ReadState | None = None) -> Iterator[ExportTa
                 hint="export with 'JSON' (not JSON_MIN or CSV) from the project's Export dialog",
                 exit_code=2,
             )
-        index = -1
-        try:
-            for index, task in enumerate(ijson.items(reader, "item", use_float=True)):
-                yield ExportTask(where, index, task)
-        except ijson.common.IncompleteJSONError as error:
-            raise fail(
-                "invalid-json",
-                (where, f"after task #{index}", f"near byte {reader.position}"),
-                f"the export is not complete JSON ({_short(error)})",
-                hint="the file may be truncated: export it again",
-                exit_code=2,
-            ) from None
-        except (ijson.common.JSONError, UnicodeDecodeError, ValueError) as error:
-            raise fail(
-                "invalid-json",
-                (where, f"after task #{index}", f"near byte {reader.position}"),
-                f"the export is not valid JSON ({_short(error)})",
-                hint="check the file's encoding (UTF-8) and that it is a Label Studio JSON export",
-                exit_code=2,
-            ) from None
+        yielded = 0
+        backend: Any = ijson
+        while True:
+            try:
+                for index, task in enumerate(backend.items(reader, "item", use_float=True)):
+                    if index < yielded:
+                        continue  # already given out before a restart with the slower backend
+                    yielded += 1
+                    yield ExportTask(where, index, task)
+                break
+            except ijson.common.IncompleteJSONError as error:
+                message = _short(error)
+                if "integer overflow" in message and backend is ijson:
+                    # yajl's C parser stops at integers beyond 64 bits; the pure-Python backend reads them,
+                    # so the value can be reported where it is used instead of failing the whole file.
+                    from ijson.backends import python as python_backend
+
+                    backend = python_backend
+                    handle.seek(len(BOM) if state.had_bom else 0)
+                    reader = _HashingReader(handle)
+                    if state.had_bom:
+                        reader.digest.update(BOM)
+                    continue
+                raise _decode_error(path, where, yielded, message) from None
+            except (ijson.common.JSONError, UnicodeDecodeError, ValueError) as error:
+                raise _decode_error(path, where, yielded, _short(error)) from None
         state.sha256 = reader.digest.hexdigest()
+
+
+def _first_invalid_utf8(path: Path) -> int | None:
+    """Byte offset of the first byte that is not valid UTF-8, or None."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            pending = len(decoder.getstate()[0])  # bytes of a character cut by the previous chunk
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as error:
+                return offset - pending + error.start
+            offset += len(chunk)
+    pending = len(decoder.getstate()[0])
+    return offset - pending if pending else None
+
+
+def _decode_error(path: Path, where: str, complete: int, message: str) -> BeyanError:
+    bad_byte = _first_invalid_utf8(path)
+    if bad_byte is not None:
+        return fail(
+            "invalid-utf8",
+            (where, f"byte {bad_byte}"),
+            "the export is not valid UTF-8",
+            hint="check the file's encoding (UTF-8) and that it is a Label Studio JSON export",
+            exit_code=2,
+        )
+    truncated = "premature EOF" in message or "incomplete" in message.lower()
+    return fail(
+        "invalid-json",
+        (where, f"after {complete} complete task{'s' * (complete != 1)}"),
+        f"the export is not {'complete' if truncated else 'valid'} JSON ({message})",
+        hint="the file may be truncated: export it again" if truncated else "is it a Label Studio JSON export?",
+        exit_code=2,
+    )
 
 
 def _peek_token(handle: IO[bytes]) -> bytes | None:

@@ -42,6 +42,7 @@ from beyan.labelstudio.results import (
     RELATION,
     AnnotationConverter,
     TaskText,
+    json_type,
 )
 from beyan.readers.news_text import parse_published, sha256_hex
 from beyan.records import Annotation, Article, Origin, Rights
@@ -184,7 +185,8 @@ class LabelStudioImport:
         self._by_text: dict[str, str] | None = None
         self._articles: dict[str, Article] = {}
         self._staged: set[str] = set()
-        self._seen_tasks: set[tuple[Any, int]] = set()
+        self._seen_tasks: dict[tuple[Any, int], tuple[str, int]] = {}
+        self._foreign_names: set[str] = set()  # label controls of another config seen in this file
         self.tasks_done = 0
 
     # ------------------------------------------------------------ articles
@@ -335,6 +337,7 @@ class LabelStudioImport:
         state = ReadState()
         before = self.reconciliation.row(REGION)
         foreign_before = self.issues.counts[("error", "unknown-control")]
+        self._foreign_names.clear()
         for export_task in read_export(path, state):
             self._task(export_task)
             self.tasks_done += 1
@@ -344,13 +347,22 @@ class LabelStudioImport:
             self.issues.warning("bom", (str(path),), "the export starts with a byte-order mark; it was skipped")
         read, imported, _ = (now - then for now, then in zip(self.reconciliation.row(REGION), before, strict=True))
         if read and not imported and self.issues.counts[("error", "unknown-control")] > foreign_before:
+            # One cause, one report: the per-result errors it explains stay in the rejects file only.
+            names = sorted(self._foreign_names)
+            self.issues.drop(
+                lambda issue: (
+                    issue.location[:1] == (str(path),) and issue.code in ("unknown-control", "annotation-unusable")
+                )
+            )
             self.issues.error(
                 "foreign-config",
                 (str(path),),
                 "no region of this export uses beyan's labeling config: it comes from another project",
                 expected=f"labels from '{self.interface.labels_name}' with roles {self.interface.roles.names}",
+                found="labels from " + ", ".join(repr(n) for n in names) if names else None,
                 hint="export the project that uses `beyan labelstudio-config`",
             )
+        self._foreign_names.clear()
         return {"file": path.name, "sha256": state.sha256}
 
     def _reject_task(self, export_task: ExportTask, code: str, reason: str) -> None:
@@ -388,11 +400,15 @@ class LabelStudioImport:
         where = (export_task.file, export_task.label)
         task = export_task.task
         if not isinstance(task, dict):
-            self.issues.error("wrong-type", where, "a task must be a JSON object", found=type(task).__name__)
+            self.issues.error("wrong-type", where, "a task must be a JSON object", found=json_type(task))
             self._reject_task(export_task, "wrong-type", "not an object")
             return
         data = task.get("data")
         task_id = _int_or_none(task.get("id"))
+        if "data" in task and not isinstance(data, dict):
+            self.issues.error("wrong-type", (*where, "data"), "data must be an object", found=json_type(data))
+            self._reject_task(export_task, "wrong-type", "data is not an object")
+            return
         if not isinstance(data, dict) or "annotations" not in task:
             self.issues.error(
                 "not-a-full-export",
@@ -407,25 +423,32 @@ class LabelStudioImport:
             self._reject_task(export_task, "missing-id", "no task id")
             return
         project = _int_or_none(task.get("project"))
-        if (project, task_id) in self._seen_tasks:
-            self.issues.error("duplicate-task", where, "this task id appears twice in the export", hint="export again")
+        first = self._seen_tasks.get((project, task_id))
+        if first is not None:
+            self.issues.error(
+                "duplicate-task",
+                where,
+                f"this task id appears twice; the first copy (task #{first[1]} of {first[0]}) was used, "
+                "this one is not",
+                hint="an export lists each task once: was the file edited or concatenated? Export the project again",
+            )
             self._reject_task(export_task, "duplicate-task", "task id seen before in this import")
             return
-        self._seen_tasks.add((project, task_id))
+        self._seen_tasks[(project, task_id)] = (export_task.file, export_task.index)
         text = data.get(self.interface.text_name)
         if not isinstance(text, str):
-            self.issues.error(
-                "missing-text",
-                (*where, f"data.{self.interface.text_name}"),
-                "the task has no text",
-                found=type(text).__name__,
+            code, message = (
+                ("missing-text", "the task has no text")
+                if text is None
+                else ("wrong-type", "the task's text must be a string")
             )
-            self._reject_task(export_task, "missing-text", "no text")
+            self.issues.error(code, (*where, f"data.{self.interface.text_name}"), message, found=json_type(text))
+            self._reject_task(export_task, code, message)
             return
         annotations = task.get("annotations")
         if not isinstance(annotations, list):
             self.issues.error(
-                "wrong-type", (*where, "annotations"), "annotations must be a list", found=type(annotations).__name__
+                "wrong-type", (*where, "annotations"), "annotations must be a list", found=json_type(annotations)
             )
             self._reject_task(export_task, "wrong-type", "annotations is not a list")
             return
@@ -454,7 +477,12 @@ class LabelStudioImport:
         where: tuple[str, ...],
     ) -> Annotation | None:
         if not isinstance(annotation, dict):
-            self.issues.error("wrong-type", (*where, f"annotation #{index}"), "an annotation must be an object")
+            self.issues.error(
+                "wrong-type",
+                (*where, f"annotation #{index}"),
+                "an annotation must be an object",
+                found=json_type(annotation),
+            )
             self._reject_annotation_items(annotation, (*where, f"annotation #{index}"), "wrong-type", "not an object")
             return None
         annotation_id = _int_or_none(annotation.get("id"))
@@ -471,9 +499,14 @@ class LabelStudioImport:
             return None
         results = annotation.get("result")
         if not isinstance(results, list):
-            self.issues.error("wrong-type", (*at, "result"), "result must be a list", found=type(results).__name__)
+            self.issues.error("wrong-type", (*at, "result"), "result must be a list", found=json_type(results))
             self._reject_annotation_items(annotation, at, "wrong-type", "result is not a list")
             return None
+        self._foreign_names.update(
+            str(r.get("from_name"))
+            for r in results
+            if isinstance(r, dict) and r.get("type") == "labels" and r.get("from_name") != self.interface.labels_name
+        )
         converter = AnnotationConverter(self.interface, task_text, article.text, self.issues, at)
         conversion = converter.convert(results)
         self.reconciliation.merge(conversion.counts)
@@ -484,7 +517,7 @@ class LabelStudioImport:
                 "annotation-unusable",
                 at,
                 "nothing in this annotation could be imported",
-                hint="see the errors above for each result",
+                hint="see the errors below for each result",
             )
             self.reconciliation.add(ANNOTATIONS, "rejected")
             self.rejects.write(ANNOTATIONS, at, "annotation-unusable", "no result could be imported")

@@ -53,12 +53,18 @@ class Region:
 
 @dataclass(slots=True)
 class ItemOutcome:
-    """Per-item bookkeeping: kind, label for the location, and whether it was used."""
+    """Per-item bookkeeping: kind, label for the location, and whether it was used.
+
+    ``follow_on`` marks an item that is only left out because something it belongs with was
+    rejected: it is reported at info level, so each problem is reported once, at its root.
+    """
 
     kind: str
     location: tuple[str, ...]
     used: bool = False
     rejected: bool = False
+    follow_on: bool = False
+    region_id: str | None = None
 
 
 @dataclass(slots=True)
@@ -93,6 +99,8 @@ class AnnotationConverter:
         self.items: list[ItemOutcome] = []
         self.rejects: list[tuple[str, tuple[str, ...], str, str]] = []
         self.utf16_converted = 0
+        self.rejected_regions: set[str] = set()  # ids of regions that were read but rejected
+        self.tainted: set[str] = set()  # regions something attached to was rejected
 
     # ------------------------------------------------------------ bookkeeping
 
@@ -139,7 +147,7 @@ class AnnotationConverter:
             location = (*self.where, label)
             if not isinstance(result, dict):
                 item = self._item(OTHER, location)
-                self._reject(item, "wrong-type", "a result must be an object", found=type(result).__name__)
+                self._reject(item, "wrong-type", "a result must be an object", found=json_type(result))
                 continue
             kind = result.get("type")
             if kind == "relation":
@@ -149,7 +157,10 @@ class AnnotationConverter:
                 item = self._item(REGION, location)
                 region = self._region(result, index, item, use_utf16)
                 if region is None:
+                    if isinstance(rid, str):
+                        self.rejected_regions.add(rid)
                     continue
+                item.region_id = region.id
                 if region.id in regions:
                     self._reject(
                         item, "duplicate-id", "two regions of this annotation share an id", found=repr(region.id)
@@ -164,10 +175,34 @@ class AnnotationConverter:
                         found=f"[{region.span.start}, {region.span.end}) also region {twin.id}",
                         severity="warning",
                     )
+                    self.rejected_regions.add(region.id)
+                    continue
+                crossing = next(
+                    (
+                        r
+                        for r in regions.values()
+                        if r.role == region.role == "content"
+                        and r.span.overlaps(region.span)
+                        and not (r.span.covers(region.span) or region.span.covers(r.span))
+                    ),
+                    None,
+                )
+                if crossing is not None:
+                    self._reject(
+                        item,
+                        "overlapping-regions",
+                        "two content regions overlap without one containing the other",
+                        found=f"[{region.span.start}, {region.span.end}) overlaps region {crossing.id} "
+                        f"[{crossing.span.start}, {crossing.span.end})",
+                        hint="one of them is probably a mis-selection: delete it in Label Studio "
+                        "or correct its offsets",
+                    )
+                    self.rejected_regions.add(region.id)
                     continue
                 regions[region.id] = region
                 region_items[region.id] = item
             elif kind in ("choices", "textarea"):
+                location = (*self.where, f"{label} ({result.get('from_name')})")
                 control = self.interface.control(str(result.get("from_name")))
                 if isinstance(control, DocumentChoices) and kind == "choices":
                     item = self._item(DOCUMENT, location)
@@ -188,11 +223,25 @@ class AnnotationConverter:
 
         for result, item in pending_attributes:
             self._attach_attribute(result, item, regions)
-        links = [link for result, item in pending_relations if (link := self._relation(result, item, regions))]
+            if item.rejected and item.region_id is not None:
+                self.tainted.add(item.region_id)  # its statement may fail for this; report it here only
+        links = []
+        for result, item in pending_relations:
+            link = self._relation(result, item, regions)
+            if link is not None:
+                links.append(link)
+            else:
+                self.tainted.update(end for end in (result.get("from_id"), result.get("to_id")) if isinstance(end, str))
         statements = self._assemble(regions, region_items, links)
 
         for item in self.items:
-            if not item.used and not item.rejected:  # valid, but not part of any imported statement
+            if item.used or item.rejected:
+                continue
+            if item.follow_on or (item.region_id is not None and item.region_id in self.tainted):
+                self._reject(
+                    item, "follows-rejection", "not imported: it belongs with a rejected item", severity="info"
+                )
+            else:  # valid, but not part of any statement
                 code = "unlinked-region" if item.kind == REGION else "unused-result"
                 self._reject(
                     item,
@@ -258,7 +307,7 @@ class AnnotationConverter:
             return None
         value = result.get("value")
         if not isinstance(value, dict):
-            self._reject(item, "wrong-type", "a region's value must be an object", found=type(value).__name__)
+            self._reject(item, "wrong-type", "a region's value must be an object", found=json_type(value))
             return None
         labels = value.get("labels")
         if not isinstance(labels, list) or not labels or not all(isinstance(x, str) for x in labels):
@@ -330,7 +379,7 @@ class AnnotationConverter:
             self._reject(
                 item,
                 "span-text-mismatch",
-                "the region's text is not the task text at its offsets",
+                f"the region's text is not the task text at its offsets [{start}, {end})",
                 expected=repr(_clip(actual)),
                 found=repr(_clip(str(claimed))),
                 hint="the task text was probably edited after annotation; re-annotate or re-import the original task",
@@ -381,15 +430,22 @@ class AnnotationConverter:
                 hint="was the export made with beyan's labeling config? (`beyan labelstudio-config`)",
             )
             return
-        region = regions.get(str(result.get("id")))
+        region_id = result.get("id")
+        region = regions.get(region_id) if isinstance(region_id, str) else None
         if region is None:
+            if region_id in self.rejected_regions:
+                self._reject(
+                    item, "follows-rejection", f"not imported: its region {region_id} was rejected", severity="info"
+                )
+                return
             self._reject(
                 item,
                 "dangling-region-result",
-                f"this {control.name} belongs to a region that does not exist (or was rejected)",
-                found=repr(result.get("id")),
+                f"this {control.name} belongs to a region that does not exist",
+                found=repr(region_id),
             )
             return
+        item.region_id = region.id
         if region.role != control.on_role:
             self._reject(
                 item,
@@ -420,7 +476,7 @@ class AnnotationConverter:
         if isinstance(texts, str):
             texts = [texts]
         if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
-            self._reject(item, "wrong-type", "a per-region text must be a list of strings", found=repr(texts))
+            self._reject(item, "wrong-type", "a per-region text must be a list of strings", found=json_type(texts))
             return
         joined = " ".join(t.strip() for t in texts if t.strip()) or None
         if joined is not None and control.pattern is not None:
@@ -443,13 +499,28 @@ class AnnotationConverter:
         self, result: dict[str, Any], item: ItemOutcome, regions: dict[str, Region]
     ) -> tuple[str, Region, Region, ItemOutcome] | None:
         from_id, to_id = result.get("from_id"), result.get("to_id")
-        a, b = regions.get(str(from_id)), regions.get(str(to_id))
+        ends = [end for end in (from_id, to_id) if isinstance(end, str)]
+        if len(ends) != 2:
+            self._reject(
+                item,
+                "wrong-type",
+                "from_id and to_id must be region ids (strings)",
+                found=f"from_id={from_id!r}, to_id={to_id!r}",
+            )
+            return None
+        assert isinstance(from_id, str) and isinstance(to_id, str)
+        a, b = regions.get(from_id), regions.get(to_id)
         if a is None or b is None:
-            missing = from_id if a is None else to_id
+            absent = [end for end, region in ((from_id, a), (to_id, b)) if region is None]
+            unknown = [end for end in absent if end not in self.rejected_regions]
+            missing = unknown[0] if unknown else absent[0]  # an id that never existed is the root cause
+            if missing in self.rejected_regions:
+                self._reject(item, "follows-rejection", f"not imported: region {missing} was rejected", severity="info")
+                return None
             self._reject(
                 item,
                 "dangling-relation",
-                "the relation points at a region that does not exist (or was rejected)",
+                "the relation points at a region that does not exist",
                 found=repr(missing),
             )
             return None
@@ -462,7 +533,7 @@ class AnnotationConverter:
             return None
         labels = result.get("labels") or []
         if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
-            self._reject(item, "wrong-type", "relation labels must be a list of strings", found=repr(labels))
+            self._reject(item, "wrong-type", "relation labels must be a list of strings", found=json_type(labels))
             return None
         relations = self.interface.relations
         keys = [relations.key_of(x) for x in labels]
@@ -634,10 +705,21 @@ class AnnotationConverter:
             )
         if problem is not None:
             code, message, hint = problem
-            self.issues.error(code, location, message, hint=hint)
+            if any(region.id in self.tainted for region in members):
+                # The cause (a rejected choice, relation or region) is reported already.
+                self.issues.info(code, location, f"{message}, because of a rejection reported at its cause")
+            else:
+                self.issues.error(code, location, message, hint=hint)
             for region in members:
                 item = region_items[region.id]
                 self._reject(item, code, f"part of a rejected statement: {message}", severity="info")
+            for kind in ("said", "cue", "addressed", "nested"):
+                for source, link_item in linked[kind]:
+                    link_item.follow_on = True
+                    region_items[source.id].follow_on = True
+            for region in members:
+                for _, attribute_item in region.attributes.values():
+                    attribute_item.follow_on = True
             return None
         if speakers and speaker_unknown:
             self.issues.warning(
@@ -684,6 +766,14 @@ class AnnotationConverter:
             parent=None,
             region_ids=tuple(r.id for r in (*members, *speakers, *cues, *addressees)),
         )
+
+
+_JSON_TYPES = {dict: "object", list: "array", str: "string", bool: "boolean", int: "number", float: "number"}
+
+
+def json_type(value: Any) -> str:
+    """The JSON name of a value's type (what a user of a JSON export recognises)."""
+    return "null" if value is None else _JSON_TYPES.get(type(value), type(value).__name__)
 
 
 def unknown_speaker_label(interface: AnnotationInterface) -> str:

@@ -224,7 +224,10 @@ def verify_croissant(folder: Path) -> list[str]:
     for entry in metadata.get("distribution", []):
         if entry.get("@type") != "cr:FileObject":
             continue
-        relative = entry["contentUrl"]
+        relative = entry.get("contentUrl")
+        if not isinstance(relative, str):
+            problems.append(f"a file object has no contentUrl: {entry.get('@id', '?')}")
+            continue
         path = Path(folder) / relative
         if not path.is_file():
             problems.append(f"{relative}: missing")
