@@ -422,5 +422,191 @@ def agreement_command(corpus: Path, fmt: str) -> None:
     echo(json.dumps(result.to_dict(), indent=2) if fmt == "json" else result.markdown())
 
 
+# ------------------------------------------------------------------ releases
+
+RELEASES_OPTION = click.option(
+    "--releases",
+    type=click.Path(path_type=Path),
+    default=Path("releases"),
+    show_default=True,
+    help="Release manifests.",
+)
+
+
+@main.command("release")
+@CORPUS_OPTION
+@RELEASES_OPTION
+@click.option(
+    "--bump",
+    type=click.Choice(["auto", "patch", "minor", "major"]),
+    default="auto",
+    show_default=True,
+    help="auto: the smallest bump the change requires.",
+)
+@click.option("--version", "version", default=None, help="An explicit version (X.Y.Z) instead of --bump.")
+@click.option("--datasheet", type=click.Path(path_type=Path), default=Path("DATASHEET.md"), show_default=True)
+@click.option("--changelog", type=click.Path(path_type=Path), default=Path("CHANGELOG.md"), show_default=True)
+@click.option("--commit", is_flag=True, help="Commit the release and tag it vX.Y.Z in the corpus's git repository.")
+@click.option("--dry-run", is_flag=True, help="Say what the release would be; write nothing.")
+@FORMAT_OPTION
+@handle_errors
+def release_command(
+    corpus: Path, releases: Path, bump: str, version: str | None, datasheet: Path, changelog: Path, commit: bool,
+    dry_run: bool, fmt: str,
+) -> None:  # fmt: skip
+    """Cut an immutable release: build, compare with the last release, refuse a too-small bump.
+
+    \b
+    Example:
+      beyan release --dry-run          # which bump does the change need?
+      beyan release --commit           # releases/vX.Y.Z/manifest.json, CHANGELOG.md, tag vX.Y.Z
+      beyan release --bump major --commit
+    """
+    from beyan.publishing.release import release
+
+    result = release(
+        corpus=corpus, releases=releases, bump=bump, version=version, datasheet=datasheet, changelog=changelog,
+        commit=commit, dry_run=dry_run,
+    )  # fmt: skip
+    if fmt == "json":
+        import json
+
+        payload = {
+            "version": result.version, "previous": result.previous, "bump": result.bump,
+            "required_bump": result.required_bump, "diff": result.diff.to_dict(), "dry_run": dry_run,
+        }  # fmt: skip
+        echo(json.dumps(payload, indent=2))
+        return
+    previous = f"v{result.previous}" if result.previous else "no earlier release"
+    required = result.required_bump or "any"
+    echo(f"v{result.version}: {result.bump} release after {previous} (the change requires: {required})")
+    for reason in result.diff.reasons():
+        echo(f"  {reason}")
+    if dry_run:
+        echo("dry run: nothing written")
+        return
+    echo(f"manifest: {result.manifest_path}")
+    echo(f"files:    {result.build_dir}")
+    echo(
+        "committed and tagged"
+        if result.committed
+        else "not committed: commit corpus/, releases/ and CHANGELOG.md, then tag"
+    )
+
+
+@main.command("diff")
+@click.argument("old")
+@click.argument("new", default="current")
+@CORPUS_OPTION
+@RELEASES_OPTION
+@FORMAT_OPTION
+@handle_errors
+def diff_command(old: str, new: str, corpus: Path, releases: Path, fmt: str) -> None:
+    """List articles and statements added, removed and changed between two releases.
+
+    OLD and NEW are versions (v1.0.0), built dataset folders, or 'current' (the working corpus).
+
+    \b
+    Example:
+      beyan diff v1.0.0 v1.1.0
+      beyan diff v1.1.0            # against the working corpus
+    """
+    import json
+
+    from beyan.publishing.release import diff_versions
+
+    result = diff_versions(old=old, new=new, releases=releases, corpus=corpus)
+    if fmt == "json":
+        echo(json.dumps(result.to_dict(), indent=2))
+        return
+    echo(f"{old} -> {new}: requires a {result.required_bump or 'no'} release")
+    data = result.to_dict()
+    for group in ("articles", "statements"):
+        for change, items in data[group].items():
+            for item in items:
+                echo(f"  {group[:-1]} {change}: {item}")
+    for move in data["split_moves"]:
+        echo(f"  article moved: {move['article']} {move['from']} -> {move['to']}")
+    for change in data["schema"]["breaking"]:
+        echo(f"  schema changed: {change}")
+    for change in data["schema"]["added"]:
+        echo(f"  schema added: {change}")
+
+
+@main.command("rebuild")
+@click.argument("version")
+@RELEASES_OPTION
+@click.option("--repo", type=click.Path(path_type=Path), default=Path("."), show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Where to put the rebuilt files.")
+@handle_errors
+def rebuild_command(version: str, releases: Path, repo: Path, out: Path | None) -> None:
+    """Rebuild a release from the repository at its tag and check its data files byte for byte.
+
+    \b
+    Example:
+      beyan rebuild v1.0.0
+    """
+    from beyan.publishing.release import rebuild
+
+    result = rebuild(version=version, repo=repo, releases=releases, out=out)
+    for name in result.identical:
+        echo(f"identical  {name}")
+    for name in result.differing:
+        echo(f"DIFFERENT  {name}")
+    for name in result.missing:
+        echo(f"MISSING    {name}")
+    for package, (then, now) in result.environment_differs.items():
+        echo(f"note: {package} was {then} at release time, is {now} now")
+    echo(f"v{result.version}: {'reproduced byte for byte' if result.ok else 'NOT reproduced'} in {result.out}")
+    if not result.ok:
+        sys.exit(1)
+
+
+@main.command("publish")
+@click.argument("version")
+@click.option(
+    "--to", type=click.Path(path_type=Path), default=None, help="A local folder / git repository (Hub layout)."
+)
+@click.option("--hub", default=None, help="A Hugging Face dataset repository, org/name (token from HF_TOKEN).")
+@click.option("--private", is_flag=True, help="Create the Hub repository as private.")
+@RELEASES_OPTION
+@click.option("--repo", type=click.Path(path_type=Path), default=Path("."), show_default=True)
+@handle_errors
+def publish_command(version: str, to: Path | None, hub: str | None, private: bool, releases: Path, repo: Path) -> None:
+    """Publish a release: one commit and a tag vX.Y.Z, locally and/or on the Hugging Face Hub.
+
+    \b
+    Example:
+      beyan publish v1.0.0 --to ../beyan-dataset
+      HF_TOKEN=... beyan publish v1.0.0 --hub my-org/beyan
+      python -c "import datasets; datasets.load_dataset('my-org/beyan', 'statements', revision='v1.0.0')"
+    """
+    from beyan.publishing.publish import publish
+
+    for result in publish(version=version, to=to, hub=hub, releases=releases, repo=repo, private=private):
+        echo(f"published v{result.version} to {result.target}: {len(result.files)} files, tag {result.tag}")
+
+
+@main.command("hydrate")
+@click.argument("dataset", type=click.Path(path_type=Path))
+@click.option("--text", "sources", multiple=True, required=True, type=click.Path(path_type=Path),
+              help="A file (or folder of files) holding your own copy of an article; repeatable.")  # fmt: skip
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="Where to write the hydrated dataset.")
+@handle_errors
+def hydrate_command(dataset: Path, sources: tuple[Path, ...], out: Path) -> None:
+    """Re-attach article text to a standoff dataset from your own copies (checked by hash).
+
+    \b
+    Example:
+      beyan hydrate beyan-v1.0.0/ --text my-articles/ --out beyan-v1.0.0-full/
+    """
+    from beyan.publishing.hydrate import hydrate
+
+    result = hydrate(dataset=dataset, sources=list(sources), out=out)
+    echo(f"hydrated {len(result.hydrated)} article(s) into {result.out}")
+    if result.still_standoff:
+        echo(f"still without text: {len(result.still_standoff)} article(s) (no copy given)", err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -21,6 +21,8 @@ from beyan import atomic
 from beyan.issues import BeyanError, Issues, fail
 from beyan.jsonio import dumps, read_json
 from beyan.readers.news_text import FORMATS, parse_article_file, sha256_hex
+from beyan.schema.arrow import parquet_schema
+from beyan.schema.v1 import CONFIGS
 from beyan.transforms.offsets import normalize_newlines
 from beyan.writers.manifest import file_sha256
 from beyan.writers.parquet import ROWS_PER_GROUP, write_options
@@ -66,27 +68,27 @@ def _fill_spans(spans: list[dict[str, Any]], text: str) -> None:
         span["text"] = text[span["start"] : span["end"]]
 
 
-def _rewrite(path: Path, target: Path, texts: dict[str, str], config: str) -> None:
+def _rewrite(path: Path, target: Path, texts: dict[str, str], article_sha: dict[str, str]) -> None:
+    """Rewrite one Parquet file with the text of every hydrated article filled in, same schema and layout."""
     table = pq.read_table(path)
     rows = table.to_pylist()
     for row in rows:
-        if config == "articles":
+        if "statements" in row:  # config articles: text and nested spans
             text = texts.get(row["text_sha256"]) if row["text"] is None else None
-            if text is None:
-                continue
-            row["text"] = text
-            for statement in row["statements"]:
+            if text is not None:
+                row["text"] = text
+                for statement in row["statements"]:
+                    for name in SPAN_FIELDS:
+                        _fill_spans(statement[name], text)
+        else:  # config statements: the article's text and the spans
+            text = texts.get(article_sha[row["article_id"]]) if row["article_text"] is None else None
+            if text is not None:
+                row["article_text"] = text
                 for name in SPAN_FIELDS:
-                    _fill_spans(statement[name], text)
-        else:
-            text = texts.get(row["_sha"]) if row["article_text"] is None else None
-            row.pop("_sha")
-            if text is None:
-                continue
-            row["article_text"] = text
-            for name in SPAN_FIELDS:
-                _fill_spans(row[name], text)
-    schema = table.schema
+                    _fill_spans(row[name], text)
+    # The declared schema, not the one read back: Parquet renames list items ("element"), which
+    # would change the embedded Arrow schema and so the bytes.
+    schema = parquet_schema(CONFIGS[path.parent.name])
     with pq.ParquetWriter(target, schema, **write_options()) as writer:
         if rows:
             writer.write_table(pa.Table.from_pylist(rows, schema=schema), row_group_size=ROWS_PER_GROUP)
@@ -135,19 +137,7 @@ def hydrate(*, dataset: Path | str, sources: list[Path | str], out: Path | str) 
                 zip(table.column("article_id").to_pylist(), table.column("text_sha256").to_pylist(), strict=True)
             )
         for path in sorted((dataset / "data").rglob("*.parquet")):
-            config = path.parent.name
-            target = staging / path.relative_to(dataset)
-            if config == "statements":
-                table = pq.read_table(path)
-                shas = [article_sha[a] for a in table.column("article_id").to_pylist()]
-                with_sha = table.append_column("_sha", pa.array(shas, pa.string()))
-                tmp = target.with_suffix(".with-sha")
-                pq.write_table(with_sha, tmp)
-                _rewrite(tmp, target, texts, config)
-                tmp.unlink()
-                _restore_metadata(target, table.schema)
-            else:
-                _rewrite(path, target, texts, config)
+            _rewrite(path, staging / path.relative_to(dataset), texts, article_sha)
         manifest_path = staging / "manifest.json"
         if manifest_path.is_file():
             manifest = read_json(manifest_path, what="manifest")
@@ -166,13 +156,3 @@ def hydrate(*, dataset: Path | str, sources: list[Path | str], out: Path | str) 
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return HydrateResult(out, sorted(texts), sorted(set(wanted) - set(texts)))
-
-
-def _restore_metadata(path: Path, schema: pa.Schema) -> None:
-    """Rewrite ``path`` with ``schema`` (drops the helper column's schema) - no-op when equal."""
-    table = pq.read_table(path)
-    if table.schema.equals(schema, check_metadata=True):
-        return
-    with pq.ParquetWriter(path, schema, **write_options()) as writer:
-        if table.num_rows:
-            writer.write_table(table.cast(schema), row_group_size=ROWS_PER_GROUP)

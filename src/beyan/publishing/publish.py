@@ -15,14 +15,13 @@ the release manifest, otherwise from a rebuild of the release's tag.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from beyan.issues import fail
+from beyan.publishing.git import git
 from beyan.publishing.release import (
     RELEASE_BUILDS,
     RELEASES_DIR,
@@ -85,27 +84,13 @@ def _files(folder: Path) -> list[str]:
     return names
 
 
-def _git(repo: Path, *args: str) -> str:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": os.environ.get("GIT_AUTHOR_NAME", "beyan"),
-        "GIT_AUTHOR_EMAIL": os.environ.get("GIT_AUTHOR_EMAIL", "beyan@localhost"),
-        "GIT_COMMITTER_NAME": os.environ.get("GIT_COMMITTER_NAME", "beyan"),
-        "GIT_COMMITTER_EMAIL": os.environ.get("GIT_COMMITTER_EMAIL", "beyan@localhost"),
-    }
-    completed = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, env=env, check=False)
-    if completed.returncode != 0:
-        raise fail("git-failed", (str(repo), "git " + " ".join(args)), completed.stderr.strip()[:500], exit_code=2)
-    return completed.stdout.strip()
-
-
 def publish_local(source: Path, target: Path, version: str) -> PublishResult:
     """Commit the release's files into the git repository ``target`` (made if needed) and tag it."""
     tag = f"v{version}"
     if not (target / ".git").exists():
         target.mkdir(parents=True, exist_ok=True)
-        _git(target, "init", "-q", "-b", "main")
-    if _git(target, "tag", "--list", tag):
+        git(target, "init", "-q", "-b", "main")
+    if git(target, "tag", "--list", tag):
         raise fail(
             "release-exists",
             (str(target), tag),
@@ -125,10 +110,10 @@ def publish_local(source: Path, target: Path, version: str) -> PublishResult:
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source / name, destination)
     (target / ".gitattributes").write_text("*.parquet binary\n", "utf-8")
-    _git(target, "add", "-A")
-    _git(target, "commit", "-q", "-m", f"beyan dataset {tag}")
-    _git(target, "tag", "-a", tag, "-m", f"beyan dataset {tag}")
-    return PublishResult(version, str(target), files, _git(target, "rev-parse", "HEAD"), tag)
+    git(target, "add", "-A")
+    git(target, "commit", "-q", "-m", f"beyan dataset {tag}")
+    git(target, "tag", "-a", tag, "-m", f"beyan dataset {tag}")
+    return PublishResult(version, str(target), files, git(target, "rev-parse", "HEAD"), tag)
 
 
 def publish_hub(

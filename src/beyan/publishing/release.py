@@ -28,6 +28,7 @@ from beyan.build import SPLITS_FILE, build
 from beyan.corpus import CORPUS_FILE, Corpus
 from beyan.issues import fail
 from beyan.jsonio import dumps, read_json
+from beyan.publishing.git import git, repository_root
 from beyan.publishing.records import BUMPS, Diff, compare, record_index
 from beyan.transforms.splits import SPLIT_RULE
 
@@ -105,25 +106,6 @@ class ReleaseResult:
     committed: bool
 
 
-def _git(repo: Path, *args: str, check: bool = True) -> str:
-    try:
-        completed = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=False)
-    except FileNotFoundError:
-        raise fail(
-            "missing-git", (), "git is not installed", hint="install git to commit and tag releases", exit_code=2
-        ) from None
-    if check and completed.returncode != 0:
-        raise fail("git-failed", (str(repo), "git " + " ".join(args)), completed.stderr.strip()[:500], exit_code=2)
-    return completed.stdout.strip()
-
-
-def repository_root(path: Path) -> Path | None:
-    completed = subprocess.run(
-        ["git", "-C", str(path), "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=False
-    )
-    return Path(completed.stdout.strip()) if completed.returncode == 0 else None
-
-
 def release(
     *,
     corpus: Path | str = "corpus",
@@ -157,7 +139,7 @@ def release(
             raise fail(
                 "not-a-repository", (str(corpus),), "--commit needs the corpus inside a git repository", exit_code=2
             )
-        dirty = _git(repo, "status", "--porcelain", "--", str(corpus.resolve()), str(releases.resolve()))
+        dirty = git(repo, "status", "--porcelain", "--", str(corpus.resolve()), str(releases.resolve()))
         if dirty:
             raise fail(
                 "uncommitted-changes",
@@ -252,9 +234,9 @@ def release(
         paths = [str(p.resolve()) for p in (corpus, folder, changelog) if p.exists()]
         if datasheet is not None and Path(datasheet).exists():
             paths.append(str(Path(datasheet).resolve()))
-        _git(repo, "add", "--", *paths)
-        _git(repo, "commit", "-q", "-m", f"Release v{version_text}\n\n" + "\n".join(diff.reasons()))
-        _git(repo, "tag", "-a", f"v{version_text}", "-m", f"beyan dataset release v{version_text}")
+        git(repo, "add", "--", *paths)
+        git(repo, "commit", "-q", "-m", f"Release v{version_text}\n\n" + "\n".join(diff.reasons()))
+        git(repo, "tag", "-a", f"v{version_text}", "-m", f"beyan dataset release v{version_text}")
         committed = True
     return ReleaseResult(version_text, _v(previous), chosen, required, diff, folder / "manifest.json", final, committed)
 
@@ -350,7 +332,7 @@ def rebuild(
             "rebuilding a release needs the git repository it was tagged in",
             exit_code=2,
         )
-    if not _git(root, "tag", "--list", tag):
+    if not git(root, "tag", "--list", tag):
         raise fail(
             "unknown-release",
             (str(root), tag),
@@ -364,7 +346,7 @@ def rebuild(
         raise fail(
             "not-a-repository", (str(releases),), "the releases folder is not inside the repository", exit_code=2
         ) from None
-    manifest = json.loads(_git(root, "show", f"{tag}:{(releases_rel / tag / 'manifest.json').as_posix()}"))
+    manifest = json.loads(git(root, "show", f"{tag}:{(releases_rel / tag / 'manifest.json').as_posix()}"))
     target = Path(out) if out is not None else RELEASE_BUILDS / f"{tag}-rebuilt"
     with tempfile.TemporaryDirectory(prefix="beyan-rebuild-") as scratch:
         tree = Path(scratch) / "tree"
