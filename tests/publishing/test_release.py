@@ -274,7 +274,7 @@ def test_standoff_round_trip_through_hydrate(repo: Path, tmp_path: Path) -> None
         for path in (full / "data" / name).glob("*.parquet"):
             assert (tmp_path / "hydrated" / "data" / name / path.name).read_bytes() == path.read_bytes()
     wrong = tmp_path / "edited.txt"
-    wrong.write_bytes(own_copy.read_bytes().replace("Moskova".encode(), "Moskva".encode(), 1))
+    wrong.write_bytes(own_copy.read_bytes().replace(b"Moskova", b"Moskva", 1))
     with pytest.raises(BeyanError) as raised:
         hydrate(dataset=published, sources=[wrong], out=tmp_path / "refused")
     (issue,) = list(raised.value.issues)
