@@ -38,6 +38,34 @@ def temporary_sibling(path: Path, *, suffix: str = "") -> Path:
     return path.with_name(f".{path.name}.beyan-tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}{suffix}")
 
 
+def remove_stale_siblings(path: Path) -> list[Path]:
+    """Remove temporary siblings of ``path`` left by beyan processes that were killed."""
+    removed = []
+    for candidate in path.parent.glob(f".{path.name}.beyan-tmp-*"):
+        try:
+            pid = int(candidate.name.split(".beyan-tmp-")[1].split("-")[0])
+        except (IndexError, ValueError):
+            continue
+        if pid == os.getpid() or _alive(pid):
+            continue
+        if candidate.is_dir():
+            shutil.rmtree(candidate, ignore_errors=True)
+        else:
+            candidate.unlink(missing_ok=True)
+        removed.append(candidate)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = temporary_sibling(path)

@@ -139,6 +139,7 @@ def build(
                 hint="moving one of them needs a major release that says so",
             )
     out.parent.mkdir(parents=True, exist_ok=True)
+    atomic.remove_stale_siblings(out)  # left by a build that was killed
     staging = atomic.temporary_sibling(out)
     staging.mkdir()
     try:

@@ -118,6 +118,7 @@ class _RejectsWriter:
         self._tmp: Path | None = None
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
+            atomic.remove_stale_siblings(path)
             self._tmp = atomic.temporary_sibling(path)
             self._handle = open(self._tmp, "w", encoding="utf-8")
 

@@ -1,0 +1,57 @@
+"""Tasks out: import JSON for Label Studio, with pre-annotations from gold or a pre-annotator."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from label_studio_sdk.label_interface import LabelInterface
+
+from beyan.issues import BeyanError
+from beyan.labelstudio.tasks import labelstudio_tasks
+from beyan.records import AnnotatedStatement, Article
+from beyan.schema import current_labelstudio_config
+from tests.conftest import SEED_ARTICLE_ID, SEED_CORPUS
+from tests.factories import span_of
+
+
+def test_tasks_carry_text_id_and_hash() -> None:
+    (item,) = json.loads(labelstudio_tasks(corpus=SEED_CORPUS))
+    data = item["data"]
+    assert data["article_id"] == SEED_ARTICLE_ID and data["language"] == "tr" and data["published"] == "2024-11"
+    assert data["text"].startswith("Kuzey Kore") and len(data["text_sha256"]) == 64
+    assert "predictions" not in item
+
+
+def test_gold_predictions_are_valid_for_the_config_and_round_trip() -> None:
+    (item,) = json.loads(labelstudio_tasks(corpus=SEED_CORPUS, predictions="gold"))
+    (prediction,) = item["predictions"]
+    assert prediction["model_version"].startswith("beyan-gold-")
+    interface = LabelInterface(current_labelstudio_config())
+    assert interface.validate_prediction({"result": prediction["result"]}, return_errors=True) in (True, [], None)
+    contents = [r for r in prediction["result"] if r["type"] == "labels" and r["value"]["labels"] == ["content"]]
+    assert len(contents) == 13
+    assert any(r["type"] == "relation" and r["labels"] == ["nested-in"] for r in prediction["result"])
+
+
+def preannotate_first_quote(article: Article) -> list[AnnotatedStatement]:
+    """A pluggable pre-annotator: the first quoted stretch as a direct statement of unknown speaker."""
+    start = article.text.index('"') + 1
+    end = article.text.index('"', start)
+    return [AnnotatedStatement((span_of(article.text, article.text[start:end]),), "direct", speaker_unknown=True)]
+
+
+def test_pluggable_preannotator() -> None:
+    (item,) = json.loads(labelstudio_tasks(corpus=SEED_CORPUS, predictions=f"{__name__}:preannotate_first_quote"))
+    results = item["predictions"][0]["result"]
+    assert [r["value"]["text"] for r in results if r["type"] == "labels"] == [
+        "Zafer gününe kadar Rus yoldaşlarımızın yanındayız"
+    ]
+    assert any(r["from_name"] == "speaker_marker" for r in results)
+
+
+def test_bad_preannotator_name_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(BeyanError) as raised:
+        labelstudio_tasks(corpus=SEED_CORPUS, predictions="no_such_module:function")
+    assert raised.value.issues.codes() == ["bad-preannotator"]
