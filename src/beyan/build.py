@@ -169,7 +169,7 @@ def build(
         )
         datasheet_text = render_datasheet(
             template,
-            {"stats": stats.markdown(), "agreement": agreement_markdown},
+            {"stats": stats.markdown(), "agreement": agreement_markdown, "standoff": stats.standoff_markdown()},
             where=str(template_path),
         )
         (staging / "README.md").write_text(card, "utf-8")

@@ -161,6 +161,23 @@ def labelstudio_config_command() -> None:
 # ------------------------------------------------------------------ corpus
 
 
+@main.command("init-corpus")
+@click.argument("path", type=click.Path(path_type=Path), default=Path("corpus"))
+@click.option("--name", default="beyan", show_default=True, help="The dataset's name.")
+@handle_errors
+def init_corpus_command(path: Path, name: str) -> None:
+    """Create an empty corpus folder (corpus.json and articles/).
+
+    \b
+    Example:
+      beyan init-corpus corpus --name my-statements
+    """
+    from beyan.corpus import Corpus
+
+    Corpus.init(path, name=name)
+    echo(f"{path}: corpus ready; add articles with `beyan add-article FILE --corpus {path} --language tr`")
+
+
 @main.command("add-article")
 @click.argument("file", type=click.Path(path_type=Path))
 @CORPUS_OPTION

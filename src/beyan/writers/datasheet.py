@@ -45,8 +45,13 @@ def missing_sections(document: str) -> list[str]:
     return [section for section in SECTIONS if section.lower() not in headings]
 
 
+REQUIRED_BLOCKS = ("stats", "agreement")
+
+
 def render_datasheet(template: str, blocks: dict[str, str], *, where: str) -> str:
+    """Fill every block; ``stats`` and ``agreement`` must be there, others only where the template has them."""
     document = template
     for name, content in blocks.items():
-        document = fill_block(document, name, content, where=where)
+        if name in REQUIRED_BLOCKS or _markers(name)[0] in document:
+            document = fill_block(document, name, content, where=where)
     return document

@@ -33,6 +33,7 @@ class BuildStats:
     speaker_unknown: int = 0
     standoff_articles: int = 0
     unannotated_articles: int = 0
+    standoff_ids: list[str] = field(default_factory=list)
 
     def add(self, gold: GoldArticle, annotations: list[Annotation], *, standoff: bool) -> None:
         self.articles[gold.split] += 1
@@ -41,6 +42,8 @@ class BuildStats:
         self.annotators.update(a.annotator for a in annotations)
         self.topics.update(gold.topics)
         self.standoff_articles += standoff
+        if standoff:
+            self.standoff_ids.append(gold.article.article_id)
         for statement in gold.statements:
             self.statements[gold.split] += 1
             self.quote_types[statement.quote_type] += 1
@@ -80,6 +83,9 @@ class BuildStats:
             "unannotated_articles": self.unannotated_articles,
         }
 
+    def standoff_markdown(self) -> str:
+        return _standoff(self.standoff_ids)
+
     def markdown(self) -> str:
         """The statistics block of the dataset card and the datasheet."""
         lines = [
@@ -101,6 +107,13 @@ class BuildStats:
             f"- Most frequent cue lemmas: {_counts(self.cue_lemmas, limit=10)}.",
         ]
         return "\n".join(lines)
+
+
+def _standoff(ids: list[str]) -> str:
+    if not ids:
+        return "No article is standoff: every published row carries its text."
+    shown = ", ".join(f"`{i}`" for i in ids[:50]) + (f", and {len(ids) - 50} more" if len(ids) > 50 else "")
+    return f"Articles published as standoff (offsets and hashes, no text) when publishing ({len(ids)}): {shown}."
 
 
 def _counts(counter: Counter[str], *, limit: int | None = None) -> str:
