@@ -203,11 +203,6 @@ def recover(root: Path) -> list[str]:
     return done
 
 
-def pending_transactions(root: Path) -> list[str]:
-    txn_root = root / TXN_DIR
-    return sorted(p.name for p in txn_root.iterdir()) if txn_root.is_dir() else []
-
-
 @contextmanager
 def transaction(root: Path) -> Iterator[Transaction]:
     """``with transaction(root) as txn:`` stages writes; they land together when the block ends."""

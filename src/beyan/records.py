@@ -6,8 +6,7 @@ as their published names (strings); ``ClassLabel`` indices exist only in Parquet
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 Offsets = tuple[int, int]
 
@@ -181,14 +180,3 @@ class GoldArticle:
     topics: tuple[str, ...]
     statements: list[Statement]
     split: str = ""
-
-
-@dataclass(slots=True)
-class Reject:
-    """An item that was read but not written, with the reason: goes to a rejects file."""
-
-    kind: str
-    location: str
-    code: str
-    reason: str
-    item: dict[str, Any] | None = field(default=None)

@@ -23,17 +23,11 @@ def has_astral(text: str) -> bool:
 class Utf16Index:
     """Converts between UTF-16 code-unit offsets and code-point offsets for one text."""
 
-    __slots__ = ("_astral_positions", "_length", "_utf16_length")
+    __slots__ = ("_astral_positions", "_length")
 
     def __init__(self, text: str) -> None:
         self._astral_positions = [m.start() for m in _ASTRAL.finditer(text)]
         self._length = len(text)
-        self._utf16_length = self._length + len(self._astral_positions)
-
-    @property
-    def trivial(self) -> bool:
-        """True when both units agree everywhere (no astral characters)."""
-        return not self._astral_positions
 
     def to_utf16(self, code_point: int) -> int:
         return code_point + bisect_right(self._astral_positions, code_point - 1)
@@ -51,10 +45,6 @@ class Utf16Index:
                 hi = mid
         return lo if self.to_utf16(lo) == utf16 else None
 
-    @property
-    def utf16_length(self) -> int:
-        return self._utf16_length
-
 
 class NewlineMap:
     """Normalizes CRLF and CR to LF and maps offsets in the original text to the result."""
@@ -65,10 +55,6 @@ class NewlineMap:
         self.text = _LINE_BREAK.sub("\n", original)
         # positions (in the original) of each removed '\r' that preceded '\n'
         self._breaks = [m.start() for m in _LINE_BREAK.finditer(original) if m.end() - m.start() == 2]
-
-    @property
-    def identity(self) -> bool:
-        return not self._breaks
 
     def map(self, offset: int) -> int:
         """Offset in the normalized text of the original offset (a CR of CRLF maps to its LF)."""

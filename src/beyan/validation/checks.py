@@ -10,7 +10,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
-from beyan.atomic import pending_transactions
 from beyan.corpus import ANNOTATIONS_FILE, ARTICLE_FILE, CORPUS_FILE, Corpus
 from beyan.issues import BeyanError, Issues
 from beyan.jsonio import read_json
@@ -57,11 +56,9 @@ def validate_export(path: Path, *, corpus: Path | str | None, issues: Issues) ->
 
 def validate_corpus(root: Path, *, issues: Issues) -> None:
     """Metadata, raw files, annotations and the split lock of every article; never stops at the first."""
-    pending = pending_transactions(root)
     corpus = Corpus.open(root)  # completes a write an interrupted command had committed
     for note in corpus.recovered:
         issues.warning("interrupted-write", (str(root),), note)
-    del pending
     info = read_json(root / CORPUS_FILE, what="corpus file")
     where = (str(root / CORPUS_FILE),)
     import re

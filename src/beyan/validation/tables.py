@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -436,8 +435,3 @@ class RowChecker:
         text_index = list(parent_rows)
         for name in SPAN_FIELDS:
             self._check_span_column(nested.column(name), text_index, texts, nested_ids, (*where, "statements", name))
-
-
-def iter_table_batches(table: pa.Table, rows: int = 200_000) -> Iterator[pa.Table]:
-    for offset in range(0, table.num_rows, rows):
-        yield table.slice(offset, rows)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from beyan.records import Article, GoldArticle, Published, Span, SpanKey, Statement
+from beyan.records import Article, GoldArticle, Published, SpanKey, Statement
 
 
 def _spans(spans: SpanKey, text: str | None) -> list[dict[str, Any]]:
@@ -101,7 +101,3 @@ def article_row(gold: GoldArticle, *, include_text: bool) -> dict[str, Any]:
         },
         "statements": [statement_fields(statement, text) for statement in gold.statements],
     }
-
-
-def span_from_row(value: dict[str, Any]) -> Span:
-    return Span(int(value["start"]), int(value["end"]))
