@@ -76,7 +76,7 @@ class Issues:
 
     items: list[Issue] = field(default_factory=list)
     counts: Counter[tuple[str, str]] = field(default_factory=Counter)
-    limit_per_code: int = 1000
+    limit_per_code: int = 200
 
     def add(
         self,
