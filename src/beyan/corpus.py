@@ -38,7 +38,7 @@ from beyan.records import (
     SpanKey,
     Speaker,
 )
-from beyan.schema.v1 import REDISTRIBUTION, SCHEMA_VERSION
+from beyan.schema.v1 import ARTICLE_ID_PATTERN, REDISTRIBUTION, SCHEMA_VERSION
 
 CORPUS_FILE = "corpus.json"
 ARTICLE_FILE = "article.json"
@@ -54,6 +54,9 @@ _BCP47 = re.compile(
     r"(?:-x(?:-[a-z0-9]{1,8})+)?$",
     re.IGNORECASE,
 )
+
+
+_ARTICLE_ID = re.compile(ARTICLE_ID_PATTERN)
 
 
 def is_language_tag(tag: str) -> bool:
@@ -250,6 +253,8 @@ class Corpus:
         return sorted(p.name for p in self.articles_dir.iterdir() if (p / ARTICLE_FILE).is_file())
 
     def has_article(self, article_id: str) -> bool:
+        if not isinstance(article_id, str) or not _ARTICLE_ID.match(article_id):
+            return False  # never let an id from outside name a path
         return (self.articles_dir / article_id / ARTICLE_FILE).is_file()
 
     def entry(self, article_id: str) -> ArticleEntry:

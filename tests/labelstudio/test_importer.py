@@ -363,3 +363,76 @@ def test_write_article_factory_makes_valid_articles(small_corpus: Path) -> None:
     assert len(Corpus.open(small_corpus).article_ids()) == 3
     assert validate(small_corpus).exit_code == 0
     assert write_article  # used by the fixture
+
+
+# ---------------------------------------------------------------- regressions found by the fuzz harness
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "expected"),
+    [("😀 Vali", "😀", "😀"), ("😀aaa", "a", "a"), ("😀", "😀", "😀")],
+)
+def test_legacy_offsets_that_fit_both_readings_follow_the_annotation_date(
+    empty_corpus: Path, tmp_path: Path, text: str, content: str, expected: str
+) -> None:
+    from beyan.labelstudio.to_results import statements_to_results
+    from beyan.records import AnnotatedStatement
+
+    start = text.index(content) if content != "a" else 1
+    st = AnnotatedStatement((Span(start, start + len(content)),), "direct", speaker_unknown=True)
+    legacy = statements_to_results([st], text, offsets="utf16")
+    export = write_export(tmp_path / "e.json", [task(text, [annotation(legacy, updated_at="2021-03-01T00:00:00Z")])])
+    result = import_labelstudio(corpus=empty_corpus, exports=[export], rejects=None, add_articles=True, language="tr")
+    assert not result.issues.has_errors, result.issues.render()
+    opened = Corpus.open(empty_corpus)
+    (article_id,) = opened.article_ids()
+    _, (stored,) = opened.read_annotations(article_id)
+    (span,) = stored.statements[0].content
+    assert (span.start, span.end) == (st.content[0].start, st.content[0].end)
+    assert text[span.start : span.end] == expected
+
+
+@pytest.mark.parametrize(
+    "tasks",
+    [
+        [{"id": 1, "data": {"text": "Vali dedi", "article_id": "a" * 300}, "annotations": []}],
+        [{"id": 1, "data": {"text": "Vali dedi", "article_id": "a\x00b"}, "annotations": []}],
+        [{"id": 1, "data": {"text": "Vali dedi"}, "annotations": 1}],
+        [
+            {
+                "id": 1,
+                "data": {"text": "Vali dedi"},
+                "annotations": [
+                    {
+                        "id": 1,
+                        "result": [
+                            {"id": [], "from_name": "quote_type", "type": "choices", "value": {"choices": ["direct"]}}
+                        ],
+                    }
+                ],
+            }
+        ],
+    ],
+)
+@pytest.mark.parametrize("add_articles", [False, True])
+def test_hostile_tasks_are_reports_not_crashes(
+    empty_corpus: Path, tmp_path: Path, tasks: list, add_articles: bool
+) -> None:  # type: ignore[type-arg]
+    export = write_export(tmp_path / "e.json", tasks)
+    result = import_labelstudio(
+        corpus=empty_corpus, exports=[export], rejects=None, add_articles=add_articles, language="tr"
+    )
+    assert result.reconciliation.balanced()
+    assert validate(empty_corpus).exit_code == 0
+    assert validate(export).exit_code in (0, 1)
+    for path in empty_corpus.rglob("*"):
+        assert empty_corpus in path.resolve().parents or path.resolve() == empty_corpus
+
+
+def test_the_same_annotation_twice_is_imported_once(tricky_corpus: Path, tmp_path: Path) -> None:
+    item = annotation(results_for(TRICKY, tricky_statements(TRICKY)))
+    export = write_export(tmp_path / "e.json", [task(TRICKY, [item, item])])
+    result = import_labelstudio(corpus=tricky_corpus, exports=[export], rejects=None)
+    assert "duplicate-id" in result.issues.codes()
+    assert result.reconciliation.to_dict()["annotations"] == {"read": 2, "imported": 1, "rejected": 1}
+    assert validate(tricky_corpus).exit_code == 0

@@ -288,10 +288,10 @@ class LabelStudioImport:
             except BeyanError as error:
                 self.issues.extend(error.issues)
                 return None
-        source_file = f"labelstudio-task-{data.get('article_id') or article_id}.txt"
+        source_file = f"{article_id}.txt"  # never a name taken from the task: it could be anything
         meta = article_meta(
             article_id=article_id,
-            source_file=source_file.replace("/", "_"),
+            source_file=source_file,
             fmt="plain",
             language=language,
             rights=Rights.unknown("Created from a Label Studio task by --add-articles; rights not yet cleared."),
@@ -373,7 +373,8 @@ class LabelStudioImport:
         self.rejects.write(TASKS, where, code, reason)
         self.outcomes["rejected"] += 1
         task = export_task.task if isinstance(export_task.task, dict) else {}
-        for annotation in task.get("annotations") or []:
+        annotations = task.get("annotations")
+        for annotation in annotations if isinstance(annotations, list) else []:
             self._reject_annotation_items(annotation, (*where, "annotation"), code, f"task rejected: {reason}")
         self._count_side_items(task, where)
 
@@ -461,7 +462,18 @@ class LabelStudioImport:
         self._count_side_items(task, where)
         task_text = TaskText.of(text)
         incoming: list[Annotation] = []
+        seen_ids: set[int] = set()
         for index, annotation in enumerate(annotations):
+            annotation_id = _int_or_none(annotation.get("id")) if isinstance(annotation, dict) else None
+            if annotation_id is not None and annotation_id in seen_ids:
+                at = (*where, f"annotation {annotation_id}")
+                self.issues.error(
+                    "duplicate-id", at, "this annotation id appears twice in the task; the second copy is not imported"
+                )
+                self._reject_annotation_items(annotation, at, "duplicate-id", "annotation id seen before in this task")
+                continue
+            if annotation_id is not None:
+                seen_ids.add(annotation_id)
             converted = self._annotation(annotation, index, project, task_id, article, task_text, where)
             if converted is not None:
                 incoming.append(converted)
@@ -508,7 +520,15 @@ class LabelStudioImport:
             for r in results
             if isinstance(r, dict) and r.get("type") == "labels" and r.get("from_name") != self.interface.labels_name
         )
-        converter = AnnotationConverter(self.interface, task_text, article.text, self.issues, at)
+        dated = annotation.get("created_at") or annotation.get("updated_at")
+        converter = AnnotationConverter(
+            self.interface,
+            task_text,
+            article.text,
+            self.issues,
+            at,
+            annotated_at=dated if isinstance(dated, str) else None,
+        )
         conversion = converter.convert(results)
         self.reconciliation.merge(conversion.counts)
         for kind, location, code, reason in conversion.rejects:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from beyan.issues import Issues
 from beyan.records import AnnotatedStatement, Span, Speaker
@@ -76,7 +76,12 @@ class Conversion:
     utf16_converted: int = 0
 
 
-def _is_int(value: Any) -> bool:
+# Label Studio counted offsets in UTF-16 code units until its frontend moved to code points in
+# late 2021 (1.4); an annotation made before this date, with nothing else to tell, used UTF-16.
+CODE_POINT_ERA = "2021-11-01"
+
+
+def _is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -90,7 +95,9 @@ class AnnotationConverter:
         article_text: str,
         issues: Issues,
         where: tuple[str, ...],
+        annotated_at: str | None = None,
     ) -> None:
+        self.annotated_at = annotated_at
         self.interface = interface
         self.task_text = task_text
         self.article_text = article_text
@@ -259,36 +266,66 @@ class AnnotationConverter:
     # ------------------------------------------------------------ offsets
 
     def _offsets_in_utf16(self, labeled: list[dict[str, Any]]) -> bool:
-        """Decide, from the regions' own text, whether this annotation counted UTF-16 units."""
+        """Decide, from the regions' own text, whether this annotation counted UTF-16 units.
+
+        Each region whose two readings give different spans votes for the reading under which
+        its ``value.text`` is the text at its offsets: exact matches first, then loose ones
+        (whitespace folded). When no region tells them apart (both readings fit everywhere),
+        the annotation's date decides: Label Studio counted UTF-16 units before late 2021.
+        """
         utf16 = self.task_text.utf16
         if utf16 is None:
             return False
         text = self.task_text.text
-        votes = Counter[str]()
+        strong, weak = Counter[str](), Counter[str]()
+        ambiguous = 0
         for result in labeled:
             value = result.get("value")
             if not isinstance(value, dict):
                 continue
             start, end, claimed = value.get("start"), value.get("end"), value.get("text")
-            if not (isinstance(start, int) and isinstance(end, int) and isinstance(claimed, str)):
+            if not (_is_int(start) and _is_int(end) and isinstance(claimed, str)):
                 continue
-            wanted = loose_text(claimed)
-            as_code_points = loose_text(text[start:end]) == wanted
-            cp_start, cp_end = utf16.to_code_point(start), utf16.to_code_point(end)
-            as_utf16 = cp_start is not None and cp_end is not None and loose_text(text[cp_start:cp_end]) == wanted
-            if as_utf16 and not as_code_points:
-                votes["utf16"] += 1
-            elif as_code_points and not as_utf16:
-                votes["code points"] += 1
-        if votes["utf16"] > votes["code points"]:
+            readings = {"code points": (start, end), "utf16": (utf16.to_code_point(start), utf16.to_code_point(end))}
+            if readings["code points"] == readings["utf16"]:
+                continue  # nothing outside the BMP before this region: both readings agree
+            exact, loose = set(), set()
+            for name, (s, e) in readings.items():
+                if s is None or e is None or not 0 <= s <= e <= len(text):
+                    continue
+                if text[s:e] == claimed:
+                    exact.add(name)
+                if loose_text(text[s:e]) == loose_text(claimed):
+                    loose.add(name)
+            if len(exact) == 1:
+                strong[exact.pop()] += 1
+            elif len(loose) == 1:
+                weak[loose.pop()] += 1
+            elif len(loose) == 2:
+                ambiguous += 1
+        votes = strong if strong else weak
+        if votes:
+            legacy = votes["utf16"] > votes["code points"]
+            reason = f"{votes['utf16']} region(s) fit only as UTF-16, {votes['code points']} only as code points"
+        elif ambiguous:
+            legacy = (self.annotated_at or "9999") < CODE_POINT_ERA
+            reason = f"{ambiguous} region(s) fit both readings; the annotation's date ({self.annotated_at}) decides"
+            self.issues.info(
+                "ambiguous-offsets",
+                self.where,
+                "the offsets read correctly both as code points and as UTF-16",
+                found=reason,
+            )
+        else:
+            return False
+        if legacy:
             self.issues.info(
                 "legacy-utf16-offsets",
                 self.where,
                 "offsets were counted in UTF-16 code units (Label Studio before late 2021); converted to code points",
-                found=f"{votes['utf16']} region(s) match only as UTF-16, {votes['code points']} only as code points",
+                found=reason,
             )
-            return True
-        return False
+        return legacy
 
     def _region(self, result: dict[str, Any], index: int, item: ItemOutcome, use_utf16: bool) -> Region | None:
         rid = result.get("id")
@@ -433,7 +470,7 @@ class AnnotationConverter:
         region_id = result.get("id")
         region = regions.get(region_id) if isinstance(region_id, str) else None
         if region is None:
-            if region_id in self.rejected_regions:
+            if isinstance(region_id, str) and region_id in self.rejected_regions:
                 self._reject(
                     item, "follows-rejection", f"not imported: its region {region_id} was rejected", severity="info"
                 )
