@@ -109,14 +109,7 @@ def statement_to_json(statement: AnnotatedStatement) -> dict[str, Any]:
         "cues": _span_list(statement.cues),
         "addressees": _span_list(statement.addressees),
         "speaker_unknown": statement.speaker_unknown,
-        "speaker": None
-        if speaker is None
-        else {
-            "name": speaker.name,
-            "role": speaker.role,
-            "affiliation": speaker.affiliation,
-            "wikidata_qid": speaker.wikidata_qid,
-        },
+        "speaker": None if speaker is None else speaker.to_dict(),
         "cue_lemma": statement.cue_lemma,
         "stance": statement.stance,
         "stance_target": statement.stance_target,

@@ -70,6 +70,15 @@ class Speaker:
     def is_empty(self) -> bool:
         return self.name is None and self.role is None and self.affiliation is None and self.wikidata_qid is None
 
+    def to_dict(self) -> dict[str, str | None]:
+        """The JSON form, as in the corpus files and the published rows."""
+        return {
+            "name": self.name,
+            "role": self.role,
+            "affiliation": self.affiliation,
+            "wikidata_qid": self.wikidata_qid,
+        }
+
 
 @dataclass(slots=True)
 class Article:

@@ -36,14 +36,7 @@ def statement_fields(statement: Statement, text: str | None) -> dict[str, Any]:
         "cue_spans": _spans(statement.cues, text),
         "addressee_spans": _spans(statement.addressees, text),
         "speaker_unknown": statement.speaker_unknown,
-        "speaker": None
-        if speaker is None
-        else {
-            "name": speaker.name,
-            "role": speaker.role,
-            "affiliation": speaker.affiliation,
-            "wikidata_qid": speaker.wikidata_qid,
-        },
+        "speaker": None if speaker is None else speaker.to_dict(),
         "cue_lemma": statement.cue_lemma,
         "parent_statement_id": statement.parent_statement_id,
         "topics": list(statement.topics),
