@@ -8,6 +8,7 @@ The caller chooses what to do; the CLI exits 0 (clean), 1 (invalid) or 2 (unread
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,20 @@ def detect_kind(target: Any) -> str | None:
 
 def validate(*targets: Any, corpus: Path | str | None = None) -> ValidationResult:
     """Validate each target and return every problem found (never raises on bad data)."""
+    result = ValidationResult(Issues())
+    # Checking makes millions of short-lived objects that hold no cycles: the cycle collector
+    # would only rescan them (a quarter of the time on a million statements).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        _validate_each(targets, corpus, result)
+    finally:
+        if collecting:
+            gc.enable()
+    return result
+
+
+def _validate_each(targets: tuple[Any, ...], corpus: Path | str | None, result: ValidationResult) -> None:
     from beyan.validation.checks import (
         validate_corpus,
         validate_dataset,
@@ -70,7 +85,6 @@ def validate(*targets: Any, corpus: Path | str | None = None) -> ValidationResul
         validate_parquet,
     )
 
-    result = ValidationResult(Issues())
     for target in targets:
         name = str(target) if isinstance(target, (str, Path)) else type(target).__name__
         kind = detect_kind(target)
@@ -100,4 +114,3 @@ def validate(*targets: Any, corpus: Path | str | None = None) -> ValidationResul
             result.issues.extend(error.issues)
             if error.exit_code == 2:
                 result.unreadable = True
-    return result

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import yaml
 
@@ -156,8 +158,22 @@ def _safe_relative(folder: Path, relative: str, issues: Issues, where: tuple[str
     return folder / pure
 
 
+class _Hashes:
+    """sha256 of files, each computed once per validation (manifest and croissant.json list the same files)."""
+
+    def __init__(self) -> None:
+        self._known: dict[Path, str] = {}
+
+    def of(self, path: Path) -> str:
+        key = path.resolve()
+        if key not in self._known:
+            self._known[key] = file_sha256(path)
+        return self._known[key]
+
+
 def validate_dataset(folder: Path, *, issues: Issues) -> int:
     """A built dataset folder: card, manifest checksums and split assignment, and every Parquet file."""
+    hashes = _Hashes()
     manifest_path = folder / "manifest.json"
     manifest: dict[str, Any] = {}
     if manifest_path.is_file():
@@ -212,16 +228,16 @@ def validate_dataset(folder: Path, *, issues: Issues) -> int:
                 "the manifest lists a file that does not exist",
                 found=relative,
             )
-        elif file_sha256(path) != expected.get("sha256"):
+        elif hashes.of(path) != expected.get("sha256"):
             issues.error(
                 "checksum-mismatch",
                 (str(path),),
                 "the file's sha256 is not the one in the manifest: it changed after the build",
                 expected=expected.get("sha256"),
-                found=file_sha256(path),
+                found=hashes.of(path),
             )
     if (folder / "croissant.json").is_file():
-        _check_croissant(folder, issues)
+        _check_croissant(folder, issues, hashes)
     listed_files = {p.resolve() for files in listed.values() for p in files}
     for parquet in sorted((folder / "data").rglob("*.parquet")) if (folder / "data").is_dir() else []:
         if parquet.resolve() not in listed_files:
@@ -236,21 +252,11 @@ def validate_dataset(folder: Path, *, issues: Issues) -> int:
         for split in SPLITS:
             rows = 0
             for path in listed.get((config, split), []):
-                table = _read_parquet(path, issues)
-                if table is None:
-                    continue
-                rows += table.num_rows
-                spans += _check_table(table, config, checker, (str(path),), issues)
-                if assignment:
-                    for row, article_id in enumerate(table.column("article_id").to_pylist()):
-                        if assignment.get(article_id) != split:
-                            issues.error(
-                                "split-mismatch",
-                                (str(path), f"row {row}"),
-                                f"article {article_id} is in the {split} file; the manifest assigns another split",
-                                expected=split,
-                                found=str(assignment.get(article_id)),
-                            )
+                file_rows, file_spans = _check_parquet(path, config, checker, issues)
+                rows += file_rows
+                spans += file_spans
+                if assignment and file_rows:
+                    _check_split(path, split, assignment, issues)
             expected_rows = (counts.get(config) or {}).get(split)
             if expected_rows is not None and expected_rows != rows:
                 issues.error(
@@ -272,7 +278,25 @@ def validate_dataset(folder: Path, *, issues: Issues) -> int:
     return spans
 
 
-def _check_croissant(folder: Path, issues: Issues) -> None:
+def _check_split(path: Path, split: str, assignment: dict[str, str], issues: Issues) -> None:
+    """Every article in a split's file is one the manifest assigns to that split."""
+    article_ids = pq.read_table(path, columns=["article_id"]).column("article_id")
+    wrong = [a for a in pc.unique(article_ids).to_pylist() if assignment.get(a) != split]
+    if not wrong:
+        return
+    rows = pc.indices_nonzero(pc.is_in(article_ids, pa.array(wrong, pa.string()))).to_pylist()
+    for row in rows:
+        article_id = article_ids[row].as_py()
+        issues.error(
+            "split-mismatch",
+            (str(path), f"row {row}"),
+            f"article {article_id} is in the {split} file; the manifest assigns another split",
+            expected=split,
+            found=str(assignment.get(article_id)),
+        )
+
+
+def _check_croissant(folder: Path, issues: Issues, hashes: _Hashes) -> None:
     """croissant.json parses and its file objects match the files (unless already reported as changed)."""
     path = folder / "croissant.json"
     try:
@@ -300,53 +324,71 @@ def _check_croissant(folder: Path, issues: Issues) -> None:
             issues.error(
                 "missing-file", (str(path),), "croissant.json lists a file that does not exist", found=relative
             )
-        elif file_sha256(target) != entry.get("sha256"):
+        elif hashes.of(target) != entry.get("sha256"):
             issues.error(
                 "checksum-mismatch",
                 (str(target),),
                 "the file's sha256 is not the one in croissant.json",
                 expected=str(entry.get("sha256")),
-                found=file_sha256(target),
+                found=hashes.of(target),
             )
 
 
-def _read_parquet(path: Path, issues: Issues) -> pa.Table | None:
-    try:
-        return pq.read_table(path)
-    except (OSError, pa.ArrowInvalid) as error:
-        issues.error("unreadable", (str(path),), f"not a readable Parquet file: {str(error)[:200]}")
-        return None
+BATCH_ROWS = {"statements": 20_000, "articles": 2_000}  # rows at a time: memory stays flat whatever the size
+NESTING_COLUMNS = ["statement_id", "article_id", "parent_statement_id", "content_spans"]
 
 
-def _check_table(
-    table: pa.Table, config: str | None, checker: RowChecker, where: tuple[str, ...], issues: Issues
-) -> int:
-    detected = detect_config(table.schema)
-    config = config or detected
+def _check_batches(
+    batches: Iterable[pa.RecordBatch], config: str, checker: RowChecker, where: tuple[str, ...]
+) -> tuple[int, int]:
+    """Row checks batch by batch; returns (rows, spans checked)."""
+    rows, before = 0, checker.spans_checked
+    for batch in batches:
+        table = pa.Table.from_batches([batch])
+        checker.offset = rows
+        if config == "statements":
+            checker.check_statements(table, where)
+        else:
+            checker.check_articles(table, where)
+        rows += batch.num_rows
+    checker.offset = 0
+    return rows, checker.spans_checked - before
+
+
+def _config_of(schema: pa.Schema, config: str | None, issues: Issues, where: tuple[str, ...]) -> str | None:
+    config = config or detect_config(schema)
     if config is None:
         issues.error(
             "unknown-config",
             where,
             "the columns match neither config of schema v1",
             expected=" or ".join(f"{name} ({len(s.fields)} columns)" for name, s in CONFIGS.items()),
-            found=f"{table.num_columns} columns: {table.schema.names[:6]}...",
+            found=f"{len(schema)} columns: {schema.names[:6]}...",
         )
-        return 0
-    if not check_schema(table.schema, config, issues, where):
-        return 0
-    before = checker.spans_checked
-    if config == "statements":
-        checker.check_statements(table, where)
-    else:
-        checker.check_articles(table, where)
-    return checker.spans_checked - before
+        return None
+    return config if check_schema(schema, config, issues, where) else None
+
+
+def _check_parquet(path: Path, config: str | None, checker: RowChecker, issues: Issues) -> tuple[int, int]:
+    """Schema, then rows in batches (article text read as a dictionary: once per article, not per row)."""
+    where = (str(path),)
+    try:
+        schema = pq.read_schema(path)
+        config = _config_of(schema, config, issues, where)
+        if config is None:
+            return 0, 0
+        handle = pq.ParquetFile(path, read_dictionary=["article_text"] if config == "statements" else None)
+        rows, spans = _check_batches(handle.iter_batches(batch_size=BATCH_ROWS[config]), config, checker, where)
+        if config == "statements":
+            checker.check_nesting(pq.read_table(path, columns=NESTING_COLUMNS), where)
+    except (OSError, pa.ArrowInvalid) as error:
+        issues.error("unreadable", where, f"not a readable Parquet file: {str(error)[:200]}")
+        return 0, 0
+    return rows, spans
 
 
 def validate_parquet(path: Path, *, issues: Issues) -> int:
-    table = _read_parquet(path, issues)
-    if table is None:
-        return 0
-    return _check_table(table, None, RowChecker(issues), (str(path),), issues)
+    return _check_parquet(path, None, RowChecker(issues), issues)[1]
 
 
 def validate_datasets_object(dataset: Any, *, name: str, issues: Issues) -> int:
@@ -355,6 +397,12 @@ def validate_datasets_object(dataset: Any, *, name: str, issues: Issues) -> int:
     spans = 0
     for split, part in splits:
         table = part.data.table.replace_schema_metadata(part.features.arrow_schema.metadata)
+        where = (name, str(split))
+        config = _config_of(table.schema, None, issues, where)
+        if config is None:
+            continue
         checker = RowChecker(issues)
-        spans += _check_table(table, None, checker, (name, str(split)), issues)
+        spans += _check_batches(table.to_batches(max_chunksize=BATCH_ROWS[config]), config, checker, where)[1]
+        if config == "statements":
+            checker.check_nesting(table.select(NESTING_COLUMNS), where)
     return spans

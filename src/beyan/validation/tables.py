@@ -101,6 +101,10 @@ class RowChecker:
     statement_ids: set[str] = field(default_factory=set)
     article_ids: set[str] = field(default_factory=set)
     spans_checked: int = 0
+    offset: int = 0  # row number, in its file, of the first row of the batch being checked
+
+    def _at(self, row: int, ids: list[Any]) -> str:
+        return f"row {row + self.offset} ({ids[row]})"
 
     # ---------------------------------------------------------------- helpers
 
@@ -118,7 +122,7 @@ class RowChecker:
         **details: str | None,
     ) -> None:
         for row in rows:  # the collector keeps the first of each code and counts the rest exactly
-            self.issues.error(code, (*where, f"row {row} ({ids[row]})"), message, **details)
+            self.issues.error(code, (*where, self._at(row, ids)), message, **details)
 
     # ---------------------------------------------------------------- generic
 
@@ -199,7 +203,9 @@ class RowChecker:
         self.check_nulls_and_labels(table, struct, ids, where)
         for row, statement_id in enumerate(ids):
             if statement_id in self.statement_ids:
-                self.issues.error("duplicate-id", (*where, f"row {row}"), "statement id used twice", found=statement_id)
+                self.issues.error(
+                    "duplicate-id", (*where, self._at(row, ids)), "statement id used twice", found=statement_id
+                )
             self.statement_ids.add(statement_id)
         no_content = self._rows(pc.equal(pc.list_value_length(table.column("content_spans")), 0))
         if no_content:
@@ -237,11 +243,15 @@ class RowChecker:
             self._check_context_spans(table, ids, where)
             self._check_published(table.column("published"), ids, where)
             self._check_languages(table.column("language"), ids, where)
-        self._check_nesting(table, ids, where)
+        else:  # statements nested in one article row: parent and child are always in the same batch
+            self.check_nesting(table, where)
 
     def _check_context_spans(self, table: pa.Table, ids: list[Any], where: tuple[str, ...]) -> None:
         """Spans against ``article_text``, one article text at a time."""
-        texts = pc.dictionary_encode(table.column("article_text")).combine_chunks()
+        column = table.column("article_text")
+        if not pa.types.is_dictionary(column.type):
+            column = pc.dictionary_encode(column)
+        texts = column.combine_chunks()
         dictionary = texts.dictionary.to_pylist()
         indices = texts.indices.to_pylist()
         for name in SPAN_FIELDS:
@@ -291,39 +301,52 @@ class RowChecker:
                 problem = ("standoff-leak", "a standoff row carries span text", "null", repr(span_text[:60]))
             if problem is not None:
                 code, message, expected, found = problem
-                self.issues.error(code, (*where, f"row {row} ({ids[row]})"), message, expected=expected, found=found)
+                self.issues.error(code, (*where, self._at(row, ids)), message, expected=expected, found=found)
 
     def _check_published(self, column: pa.ChunkedArray, ids: list[Any], where: tuple[str, ...]) -> None:
+        """Each distinct date is parsed once; rows are found back with vectorised lookups."""
         from beyan.issues import BeyanError
         from beyan.readers.news_text import parse_published
 
-        values = pc.struct_field(column, "value").to_pylist()
-        precisions = pc.struct_field(column, "precision").to_pylist()
+        values = pc.struct_field(column, "value")
+        precisions = pc.struct_field(column, "precision")
+        distinct = [v for v in pc.unique(values).to_pylist() if v is not None]
         pattern = re.compile(PUBLISHED_PATTERN)
-        for row, (value, precision) in enumerate(zip(values, precisions, strict=True)):
-            if value is None:
-                continue
-            at = (*where, f"row {row} ({ids[row]})", "published")
-            if not pattern.match(value):
-                self.issues.error("invalid-date", at, "not an ISO 8601 date", found=repr(value))
-                continue
+        invalid: list[str] = []
+        expected: dict[str, int] = {}
+        for value in distinct:
             try:
-                parsed = parse_published(value, where=at)
-            except BeyanError:
-                self.issues.error("invalid-date", at, "not a valid date", found=repr(value))
+                if not pattern.match(value):
+                    raise ValueError(value)
+                parsed = parse_published(value, where=())
+            except (BeyanError, ValueError):
+                invalid.append(value)
                 continue
-            if (
-                precision is not None
-                and 0 <= precision < len(DATE_PRECISION.labels)
-                and DATE_PRECISION.labels[precision].name != parsed.precision
-            ):
-                self.issues.error(
-                    "date-precision-mismatch",
-                    at,
-                    "the stated precision does not match the date",
-                    expected=parsed.precision,
-                    found=DATE_PRECISION.labels[precision].name,
-                )
+            expected[value] = DATE_PRECISION.names.index(parsed.precision)
+        for row in self._rows(pc.is_in(values, pa.array(invalid, pa.string()))) if invalid else []:
+            value = values[row].as_py()
+            self.issues.error(
+                "invalid-date",
+                (*where, self._at(row, ids), "published"),
+                "not a valid ISO 8601 date",
+                found=repr(value),
+            )
+        if not expected:
+            return
+        keys = list(expected)
+        positions = pc.index_in(values, pa.array(keys, pa.string()))
+        wanted = pc.take(pa.array([expected[k] for k in keys], pa.int64()), positions)
+        for row in self._rows(pc.not_equal(wanted, precisions)):
+            found = precisions[row].as_py()
+            self.issues.error(
+                "date-precision-mismatch",
+                (*where, self._at(row, ids), "published"),
+                "the stated precision does not match the date",
+                expected=DATE_PRECISION.labels[wanted[row].as_py()].name,
+                found=DATE_PRECISION.labels[found].name
+                if isinstance(found, int) and 0 <= found < len(DATE_PRECISION.labels)
+                else repr(found),
+            )
 
     def _check_languages(self, column: pa.ChunkedArray, ids: list[Any], where: tuple[str, ...]) -> None:
         encoded = pc.dictionary_encode(column).combine_chunks()
@@ -334,29 +357,43 @@ class RowChecker:
             rows = [r for r, i in enumerate(encoded.indices.to_pylist()) if i in bad_values]
             self._report("invalid-language", rows, ids, (*where, "language"), "not a BCP 47 language tag")
 
-    def _check_nesting(self, table: pa.Table, ids: list[Any], where: tuple[str, ...]) -> None:
-        parents = table.column("parent_statement_id").to_pylist()
-        if not any(parents):
+    def check_nesting(self, table: pa.Table, where: tuple[str, ...]) -> None:
+        """Parents exist, in the same article, and cover their children: only rows with a parent are read.
+
+        ``table`` holds every statement the parents may be among (a whole file of config
+        ``statements``, or the statements nested in one batch of articles), with at least
+        the columns statement_id, article_id, parent_statement_id and content_spans.
+        """
+        parents = table.column("parent_statement_id")
+        children = self._rows(pc.is_valid(parents))
+        if not children:
             return
-        articles = table.column("article_id").to_pylist()
-        contents = table.column("content_spans").to_pylist()
-        by_id = {sid: (aid, content) for sid, aid, content in zip(ids, articles, contents, strict=True)}
-        for row, parent in enumerate(parents):
-            if parent is None:
-                continue
-            at = (*where, f"row {row} ({ids[row]})", "parent_statement_id")
-            if parent not in by_id:
-                self.issues.error("dangling-parent", at, "the parent statement is not in this file", found=parent)
-                continue
-            parent_article, parent_content = by_id[parent]
-            if parent_article != articles[row]:
+        ids_column = table.column("statement_id")
+        positions = pc.index_in(pc.take(parents, pa.array(children)), ids_column).to_pylist()
+        rows = sorted(set(children) | {p for p in positions if p is not None})
+        picked = table.take(pa.array(rows))
+        local = {row: i for i, row in enumerate(rows)}
+        ids = picked.column("statement_id").to_pylist()
+        articles = picked.column("article_id").to_pylist()
+        contents = picked.column("content_spans").to_pylist()
+        parent_ids = picked.column("parent_statement_id").to_pylist()
+        for child, parent_row in zip(children, positions, strict=True):
+            c = local[child]
+            at = (*where, f"row {child + self.offset} ({ids[c]})", "parent_statement_id")
+            if parent_row is None:
                 self.issues.error(
-                    "dangling-parent", at, "the parent statement is in another article", found=parent_article
+                    "dangling-parent", at, "the parent statement is not in this file", found=parent_ids[c]
                 )
-            elif parent == ids[row]:
+                continue
+            p = local[parent_row]
+            if articles[p] != articles[c]:
+                self.issues.error(
+                    "dangling-parent", at, "the parent statement is in another article", found=articles[p]
+                )
+            elif p == c:
                 self.issues.error("nesting-cycle", at, "a statement cannot be its own parent")
             elif not all(
-                any(p["start"] <= c["start"] and c["end"] <= p["end"] for p in parent_content) for c in contents[row]
+                any(q["start"] <= s["start"] and s["end"] <= q["end"] for q in contents[p]) for s in contents[c]
             ):
                 self.issues.error(
                     "parent-not-covering", at, "the parent's content does not cover this statement's content"
@@ -369,7 +406,9 @@ class RowChecker:
         self.check_nulls_and_labels(table, ARTICLE_ROW, ids, where)
         for row, article_id in enumerate(ids):
             if article_id in self.article_ids:
-                self.issues.error("duplicate-id", (*where, f"row {row}"), "article id used twice", found=article_id)
+                self.issues.error(
+                    "duplicate-id", (*where, self._at(row, ids)), "article id used twice", found=article_id
+                )
             self.article_ids.add(article_id)
         self._check_published(table.column("published"), ids, where)
         self._check_languages(table.column("language"), ids, where)
@@ -378,7 +417,7 @@ class RowChecker:
         lengths = table.column("text_length").to_pylist()
         statements = table.column("statements")
         for row, (text, sha, length) in enumerate(zip(texts, hashes, lengths, strict=True)):
-            at = (*where, f"row {row} ({ids[row]})")
+            at = (*where, self._at(row, ids))
             if text is None:
                 continue
             if sha != sha256_hex(text.encode("utf-8")):
