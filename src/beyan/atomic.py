@@ -99,6 +99,14 @@ class Transaction:
         self.writes: dict[str, Path] = {}
         self.deletes: set[str] = set()
         self.committed = False
+        self._folders: set[Path] = set()  # staging folders made so far (one mkdir each, not one per file)
+
+    def _staged(self, relative: str) -> Path:
+        staged = self.staging / "files" / relative
+        if staged.parent not in self._folders:
+            staged.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(staged.parent)
+        return staged
 
     def _relative(self, path: Path | str) -> str:
         """``path`` (as seen from the working directory) relative to the root; never outside it."""
@@ -109,8 +117,7 @@ class Transaction:
 
     def write_bytes(self, path: Path | str, data: bytes) -> None:
         relative = self._relative(path)
-        staged = self.staging / "files" / relative
-        staged.parent.mkdir(parents=True, exist_ok=True)
+        staged = self._staged(relative)
         staged.write_bytes(data)
         self.writes[relative] = staged
         self.deletes.discard(relative)
@@ -120,14 +127,15 @@ class Transaction:
 
     def copy_file(self, path: Path | str, source: Path) -> None:
         relative = self._relative(path)
-        staged = self.staging / "files" / relative
-        staged.parent.mkdir(parents=True, exist_ok=True)
+        staged = self._staged(relative)
         shutil.copyfile(source, staged)
         self.writes[relative] = staged
 
     def delete(self, path: Path | str) -> None:
         relative = self._relative(path)
-        self.writes.pop(relative, None)
+        staged = self.writes.pop(relative, None)
+        if staged is not None:
+            staged.unlink(missing_ok=True)  # a staged folder may be moved whole: it must hold only writes
         self.deletes.add(relative)
 
     @property
@@ -138,9 +146,7 @@ class Transaction:
         if not self.changes:
             self.abort()
             return
-        for staged in self.writes.values():
-            with open(staged, "rb") as handle:
-                os.fsync(handle.fileno())
+        _sync_filesystem(self.staging)  # staged data on disk before the commit record: one call, not one per file
         plan = {"writes": sorted(self.writes), "deletes": sorted(self.deletes)}
         write_text_atomic(self.staging / "COMMIT", json.dumps(plan))
         self.committed = True
@@ -159,8 +165,31 @@ def _remove_empty(directory: Path) -> None:
         directory.rmdir()
 
 
+def _sync_filesystem(path: Path) -> None:
+    """Flush the file system holding ``path`` (Linux syncfs; elsewhere a global sync)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            if libc.syncfs(fd) == 0:
+                return
+        finally:
+            os.close(fd)
+    except (OSError, AttributeError):
+        pass
+    os.sync()
+
+
 def _apply(root: Path, staging: Path, plan: dict[str, list[str]]) -> None:
-    """Move staged files into place; safe to repeat after a crash half-way."""
+    """Move staged files into place; safe to repeat after a crash half-way.
+
+    A staged folder whose target does not exist yet (a new article) is moved with one rename.
+    """
+    for folder in sorted({str(Path(relative).parent) for relative in plan["writes"]}):
+        staged_folder, target_folder = staging / "files" / folder, root / folder
+        if folder != "." and staged_folder.is_dir() and not target_folder.exists():
+            target_folder.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged_folder, target_folder)
     for relative in plan["writes"]:
         staged = staging / "files" / relative
         target = root / relative

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from beyan import atomic
+from beyan.agreement import AgreementReport
 from beyan.corpus import Corpus
 from beyan.issues import BeyanError, Issues, fail
 from beyan.jsonio import dumps, read_json
@@ -123,9 +124,10 @@ def build(
     template = template_path.read_text("utf-8")
 
     issues = Issues()
+    opened.read_hashes = {}  # every file the build reads is hashed as it is read, for the manifest
     article_ids = opened.article_ids()
     if groups is None:
-        groups = near_duplicate_groups((article_id, opened.read_article(article_id).text) for article_id in article_ids)
+        groups = near_duplicate_groups((article_id, opened.raw_text(article_id)) for article_id in article_ids)
     locked = read_split_lock(opened)
     splits = assign_splits(article_ids, locked=locked, groups=groups)
     for article_id, group in sorted(groups.items()):
@@ -143,7 +145,8 @@ def build(
     staging = atomic.temporary_sibling(out)
     staging.mkdir()
     try:
-        stats = _write_data(opened, staging, splits, policy, text, issues, progress)
+        agreement = AgreementReport()
+        stats = _write_data(opened, staging, splits, policy, text, issues, progress, agreement)
         if issues.has_errors:
             raise BeyanError(issues)
         data_files: dict[str, dict[str, list[str]]] = {config: {} for config in CONFIGS}
@@ -156,7 +159,7 @@ def build(
         for config in data_files:
             data_files[config] = {s: data_files[config][s] for s in SPLITS if s in data_files[config]}
 
-        agreement_markdown = _agreement_markdown(opened)
+        agreement_markdown = agreement.markdown()
         card = render_card(
             pretty_name=opened.info.pretty_name,
             description=opened.info.description,
@@ -184,7 +187,7 @@ def build(
             "text_policy": text,
             "splits": {"rule": SPLIT_RULE, "articles": splits, "near_duplicate_groups": groups},
             "counts": stats.to_dict(),
-            "inputs": input_hashes(opened.root),
+            "inputs": input_hashes(opened.root, known=opened.read_hashes),
             "outputs": dict(sorted(outputs.items())),
             "environment": environment(),
         }
@@ -226,6 +229,7 @@ def _write_data(
     text_policy: str,
     issues: Issues,
     progress: Progress | None,
+    agreement: AgreementReport,
 ) -> BuildStats:
     writers = {
         (config, split): ShardedWriter(staging / "data" / config, split, struct)
@@ -240,6 +244,7 @@ def _write_data(
         check_annotations(article, article_annotations, issues, where)
         if progress is not None:
             progress(done, total)
+        agreement.add_article(article_annotations)
         if issues.error_count > errors_before or not article_annotations:
             stats.unannotated_articles += not article_annotations
             continue
@@ -263,9 +268,3 @@ def _annotations_per_item(stats: BuildStats) -> str:
     return (
         f"{stats.annotations / articles:.2f} annotations per article on average ({stats.annotations} over {articles})"
     )
-
-
-def _agreement_markdown(corpus: Corpus) -> str:
-    from beyan.agreement import agreement_report
-
-    return agreement_report(corpus=corpus.root).markdown()

@@ -25,7 +25,7 @@ from typing import Any
 
 from beyan import atomic
 from beyan.issues import BeyanError, Issues, fail
-from beyan.jsonio import dumps, read_json
+from beyan.jsonio import dumps, parse_json, read_bytes, read_json
 from beyan.readers.news_text import FORMATS, parse_article_file, parse_published, sha256_hex
 from beyan.records import (
     AnnotatedStatement,
@@ -208,6 +208,7 @@ class Corpus:
         self.root = root
         self.info = info
         self.recovered = recovered
+        self.read_hashes: dict[str, str] | None = None  # set to a dict to note the sha256 of every file read
 
     @classmethod
     def open(cls, root: Path | str) -> Corpus:
@@ -250,22 +251,39 @@ class Corpus:
             return False  # never let an id from outside name a path
         return (self.articles_dir / article_id / ARTICLE_FILE).is_file()
 
+    def _read(self, path: Path, *, what: str) -> bytes:
+        """A corpus file's bytes; with ``read_hashes`` on, their sha256 is noted (a build's manifest)."""
+        raw = read_bytes(path, what=what)
+        if self.read_hashes is not None:
+            self.read_hashes[path.relative_to(self.root).as_posix()] = sha256_hex(raw)
+        return raw
+
     def entry(self, article_id: str) -> ArticleEntry:
         folder = self.articles_dir / article_id
-        meta = read_json(folder / ARTICLE_FILE, what="article metadata")
+        path = folder / ARTICLE_FILE
+        meta = parse_json(self._read(path, what="article metadata"), path=path, what="article metadata")
         if not isinstance(meta, dict):
-            raise fail("wrong-type", (str(folder / ARTICLE_FILE),), "article metadata must be a JSON object")
+            raise fail("wrong-type", (str(path),), "article metadata must be a JSON object")
         return ArticleEntry(article_id, folder, meta)
 
     def read_article(self, article_id: str) -> Article:
-        return load_article(self.entry(article_id))
+        entry = self.entry(article_id)
+        _require_meta(entry.meta, str(entry.folder / ARTICLE_FILE))
+        raw = self._read(entry.raw_path, what="article file")
+        return checked_article(entry, raw)
+
+    def raw_text(self, article_id: str) -> str:
+        """The raw file's text, unparsed (for comparing articles); undecodable bytes replaced."""
+        entry = self.entry(article_id)
+        _require_meta(entry.meta, str(entry.folder / ARTICLE_FILE))
+        return self._read(entry.raw_path, what="article file").decode("utf-8", "replace")
 
     def read_annotations(self, article_id: str) -> tuple[str | None, list[Annotation]]:
         """The stored text hash and annotations of an article (none yet: ``(None, [])``)."""
         path = self.articles_dir / article_id / ANNOTATIONS_FILE
         if not path.is_file():
             return None, []
-        data = read_json(path, what="annotations file")
+        data = parse_json(self._read(path, what="annotations file"), path=path, what="annotations file")
         try:
             annotations = [annotation_from_json(a, article_id=article_id) for a in data["annotations"]]
             return data["text_sha256"], annotations
@@ -305,14 +323,13 @@ class Corpus:
 
 def load_article(entry: ArticleEntry) -> Article:
     """Parse an article's raw file and metadata into an :class:`Article`, checking both."""
-    raw_path = entry.raw_path
     _require_meta(entry.meta, str(entry.folder / ARTICLE_FILE))
-    try:
-        raw = raw_path.read_bytes()
-    except OSError as error:
-        raise fail(
-            "unreadable", (str(raw_path),), f"cannot read the article file: {error.strerror}", exit_code=2
-        ) from None
+    return checked_article(entry, read_bytes(entry.raw_path, what="article file"))
+
+
+def checked_article(entry: ArticleEntry, raw: bytes) -> Article:
+    """The article of ``raw``, after checking the bytes still give the folder's id."""
+    raw_path = entry.raw_path
     if article_id_for(raw) != entry.article_id:
         raise fail(
             "article-id-mismatch",

@@ -183,6 +183,7 @@ class LabelStudioImport:
         # Without a corpus (validating an export on its own), each task is checked against its own text.
         self.txn = corpus.transaction() if corpus is not None else None
         self.articles_added: list[str] = []
+        self._added: set[str] = set()
         self._by_text: dict[str, str] | None = None
         self._articles: dict[str, Article] = {}
         self._staged: set[str] = set()
@@ -206,10 +207,25 @@ class LabelStudioImport:
         article = self._articles.get(article_id)
         if article is None:
             assert self.corpus is not None
-            article = self.corpus.read_article(article_id)
-            if len(self._articles) < 1_000:  # a bounded cache: memory must not grow with the export
-                self._articles[article_id] = article
+            if article_id in self._added:  # created by this import: read back from the staging area
+                staged = self.corpus.articles_dir / article_id / ARTICLE_FILE
+                meta = json.loads(self.txn.writes[self._relative(staged)].read_text("utf-8"))  # type: ignore[union-attr]
+                raw = self.txn.writes[self._relative(staged.parent / meta["source_file"])].read_bytes()  # type: ignore[union-attr]
+                article = article_from_raw(article_id, raw, meta, meta_where=str(staged), raw_where=str(staged))
+            else:
+                article = self.corpus.read_article(article_id)
+            self._remember(article)
         return article
+
+    def _remember(self, article: Article) -> None:
+        """A small cache: tasks of one article usually follow each other; memory must not grow with the export."""
+        if len(self._articles) >= 256:
+            self._articles.pop(next(iter(self._articles)))
+        self._articles[article.article_id] = article
+
+    def _relative(self, path: Path) -> str:
+        assert self.corpus is not None
+        return path.relative_to(self.corpus.root).as_posix()
 
     def _match(self, data: dict[str, Any], text: str, where: tuple[str, ...]) -> Article | None:
         """The corpus article this task annotates, or None (rejected, issue recorded)."""
@@ -267,8 +283,8 @@ class LabelStudioImport:
     def _new_article(self, data: dict[str, Any], text: str, where: tuple[str, ...]) -> Article | None:
         raw = text.encode("utf-8")
         article_id = article_id_for(raw)
-        if article_id in self._staged_articles():
-            return self._articles[article_id]
+        if article_id in self._added:
+            return self._article(article_id)
         language = data.get("language") if isinstance(data.get("language"), str) else self.language
         if language is None:
             self.issues.error(
@@ -309,14 +325,12 @@ class LabelStudioImport:
         folder = self.corpus.articles_dir / article_id
         self.txn.write_bytes(folder / meta["source_file"], raw)
         self.txn.write_text(folder / ARTICLE_FILE, dumps(meta))
-        self._articles[article_id] = article
+        self._remember(article)
         self._text_index()[article.text_sha256] = article_id
         self.articles_added.append(article_id)
+        self._added.add(article_id)
         self.issues.info("article-added", where, f"created corpus article {article_id} from the task (rights unknown)")
         return article
-
-    def _staged_articles(self) -> set[str]:
-        return set(self.articles_added)
 
     # ------------------------------------------------------------ stored annotations
 
