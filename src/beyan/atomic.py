@@ -184,23 +184,24 @@ def _apply(root: Path, staging: Path, plan: dict[str, list[str]]) -> None:
     """Move staged files into place; safe to repeat after a crash half-way.
 
     A staged folder whose target does not exist yet (a new article) is moved with one rename.
+    Paths are plain strings here: this runs once per file of an import.
     """
-    for folder in sorted({str(Path(relative).parent) for relative in plan["writes"]}):
-        staged_folder, target_folder = staging / "files" / folder, root / folder
-        if folder != "." and staged_folder.is_dir() and not target_folder.exists():
-            target_folder.parent.mkdir(parents=True, exist_ok=True)
+    base, files = str(root), os.path.join(str(staging), "files")
+    for folder in sorted({os.path.dirname(relative) for relative in plan["writes"]} - {""}):
+        staged_folder, target_folder = os.path.join(files, folder), os.path.join(base, folder)
+        if os.path.isdir(staged_folder) and not os.path.exists(target_folder):
+            os.makedirs(os.path.dirname(target_folder), exist_ok=True)
             os.replace(staged_folder, target_folder)
     for relative in plan["writes"]:
-        staged = staging / "files" / relative
-        target = root / relative
-        if staged.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
+        staged, target = os.path.join(files, relative), os.path.join(base, relative)
+        if os.path.exists(staged):
+            os.makedirs(os.path.dirname(target), exist_ok=True)
             os.replace(staged, target)
     for relative in plan["deletes"]:
-        target = root / relative
+        target_path = root / relative
         with suppress(FileNotFoundError):
-            target.unlink()
-        parent = target.parent
+            target_path.unlink()
+        parent = target_path.parent
         while parent != root and parent.is_dir() and not any(parent.iterdir()):
             parent.rmdir()
             parent = parent.parent

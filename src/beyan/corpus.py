@@ -209,6 +209,7 @@ class Corpus:
         self.info = info
         self.recovered = recovered
         self.read_hashes: dict[str, str] | None = None  # set to a dict to note the sha256 of every file read
+        self.articles_dir = root / ARTICLES_DIR
 
     @classmethod
     def open(cls, root: Path | str) -> Corpus:
@@ -237,9 +238,6 @@ class Corpus:
         (root / ARTICLES_DIR).mkdir(exist_ok=True)
         return Corpus.open(root)
 
-    @property
-    def articles_dir(self) -> Path:
-        return self.root / ARTICLES_DIR
 
     def article_ids(self) -> list[str]:
         if not self.articles_dir.is_dir():
