@@ -36,7 +36,7 @@ def test_uncommitted_transaction_is_discarded_and_committed_one_finished(tmp_pat
     txn.write_text(tmp_path / "sub" / "b.txt", "b")
     plan = {"writes": sorted(txn.writes), "deletes": []}
     atomic.write_text_atomic(txn.staging / "COMMIT", __import__("json").dumps(plan))
-    os.replace(txn.staging / "files" / "a.txt", tmp_path / "a.txt")  # crash half-way through applying
+    os.replace(txn.staged_path("a.txt"), tmp_path / "a.txt")  # crash half-way through applying
     assert atomic.recover(tmp_path) == [f"completed interrupted write {txn.txn_id}"]
     assert (tmp_path / "a.txt").read_text() == "new" and (tmp_path / "sub" / "b.txt").read_text() == "b"
     assert not (tmp_path / atomic.TXN_DIR).exists()

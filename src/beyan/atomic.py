@@ -96,16 +96,22 @@ class Transaction:
         self.root = root
         self.txn_id = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
         self.staging = root / TXN_DIR / self.txn_id
-        self.writes: dict[str, Path] = {}
+        self.writes: set[str] = set()  # relative paths (strings: an import stages one per file)
         self.deletes: set[str] = set()
         self.committed = False
-        self._folders: set[Path] = set()  # staging folders made so far (one mkdir each, not one per file)
+        self._files = os.path.join(str(self.staging), "files")
+        self._folders: set[str] = set()  # staging folders made so far (one mkdir each, not one per file)
 
-    def _staged(self, relative: str) -> Path:
-        staged = self.staging / "files" / relative
-        if staged.parent not in self._folders:
-            staged.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(staged.parent)
+    def staged_path(self, relative: str) -> Path:
+        """Where the staged copy of ``relative`` (a path relative to the root) is."""
+        return Path(self._files, relative)
+
+    def _staged(self, relative: str) -> str:
+        staged = os.path.join(self._files, relative)
+        folder = os.path.dirname(staged)
+        if folder not in self._folders:
+            os.makedirs(folder, exist_ok=True)
+            self._folders.add(folder)
         return staged
 
     def _relative(self, path: Path | str) -> str:
@@ -113,13 +119,13 @@ class Transaction:
         relative = os.path.relpath(os.path.abspath(path), os.path.abspath(self.root))
         if relative == "." or relative.split(os.sep)[0] == "..":
             raise ValueError(f"refusing to write outside {self.root}: {path}")
-        return Path(relative).as_posix()
+        return relative if os.sep == "/" else Path(relative).as_posix()
 
     def write_bytes(self, path: Path | str, data: bytes) -> None:
         relative = self._relative(path)
-        staged = self._staged(relative)
-        staged.write_bytes(data)
-        self.writes[relative] = staged
+        with open(self._staged(relative), "wb") as handle:
+            handle.write(data)
+        self.writes.add(relative)
         self.deletes.discard(relative)
 
     def write_text(self, path: Path | str, text: str) -> None:
@@ -127,15 +133,14 @@ class Transaction:
 
     def copy_file(self, path: Path | str, source: Path) -> None:
         relative = self._relative(path)
-        staged = self._staged(relative)
-        shutil.copyfile(source, staged)
-        self.writes[relative] = staged
+        shutil.copyfile(source, self._staged(relative))
+        self.writes.add(relative)
 
     def delete(self, path: Path | str) -> None:
         relative = self._relative(path)
-        staged = self.writes.pop(relative, None)
-        if staged is not None:
-            staged.unlink(missing_ok=True)  # a staged folder may be moved whole: it must hold only writes
+        if relative in self.writes:
+            self.writes.discard(relative)
+            self.staged_path(relative).unlink(missing_ok=True)  # a staged folder may move whole: only writes in it
         self.deletes.add(relative)
 
     @property

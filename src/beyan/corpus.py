@@ -238,7 +238,6 @@ class Corpus:
         (root / ARTICLES_DIR).mkdir(exist_ok=True)
         return Corpus.open(root)
 
-
     def article_ids(self) -> list[str]:
         if not self.articles_dir.is_dir():
             return []

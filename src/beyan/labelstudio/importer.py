@@ -209,8 +209,9 @@ class LabelStudioImport:
             assert self.corpus is not None
             if article_id in self._added:  # created by this import: read back from the staging area
                 staged = self.corpus.articles_dir / article_id / ARTICLE_FILE
-                meta = json.loads(self.txn.writes[self._relative(staged)].read_text("utf-8"))  # type: ignore[union-attr]
-                raw = self.txn.writes[self._relative(staged.parent / meta["source_file"])].read_bytes()  # type: ignore[union-attr]
+                assert self.txn is not None
+                meta = json.loads(self.txn.staged_path(self._relative(staged)).read_text("utf-8"))
+                raw = self.txn.staged_path(self._relative(staged.parent / meta["source_file"])).read_bytes()
                 article = article_from_raw(article_id, raw, meta, meta_where=str(staged), raw_where=str(staged))
             else:
                 article = self.corpus.read_article(article_id)
@@ -338,9 +339,7 @@ class LabelStudioImport:
         if self.corpus is None or self.txn is None:
             return []
         if article_id in self._staged:
-            staged = self.txn.writes[
-                (self.corpus.articles_dir / article_id / ANNOTATIONS_FILE).relative_to(self.corpus.root).as_posix()
-            ]
+            staged = self.txn.staged_path(self._relative(self.corpus.articles_dir / article_id / ANNOTATIONS_FILE))
             data = json.loads(staged.read_text("utf-8"))
             return [annotation_from_json(a, article_id=article_id) for a in data["annotations"]]
         _, annotations = self.corpus.read_annotations(article_id)
@@ -450,7 +449,7 @@ class LabelStudioImport:
             )
             self._reject_task(export_task, "duplicate-task", "task id seen before in this import")
             return
-        self._seen_tasks[(project, task_id)] = (export_task.file, export_task.index)
+        self._seen_tasks[(project, task_id)] = (export_task.file, export_task.index)  # one shared file name
         text = data.get(self.interface.text_name)
         if not isinstance(text, str):
             code, message = (
