@@ -92,18 +92,21 @@ def near_duplicate_groups(texts: Iterable[tuple[str, str]], *, threshold: float 
     not depend on the order of ``texts``.
     """
     ids: list[str] = []
-    rows: list[npt.NDArray[np.uint64]] = []
+    table: npt.NDArray[np.uint64] = np.empty((1024, NUM_PERM), np.uint64)  # doubled as needed; no object per row
     for article_id, text in texts:
         sig = signature(text)
-        if sig is not None:
-            ids.append(article_id)
-            rows.append(sig)
+        if sig is None:
+            continue
+        if len(ids) == len(table):
+            table = np.concatenate((table, np.empty_like(table)))
+        table[len(ids)] = sig
+        ids.append(article_id)
     if len(ids) < 2:
         return {}
-    order = sorted(range(len(ids)), key=ids.__getitem__)
+    order = np.array(sorted(range(len(ids)), key=ids.__getitem__))
     ids = [ids[i] for i in order]
-    signatures = np.stack([rows[i] for i in order])
-    del rows
+    signatures = table[order]
+    del table
     # One key per band: the band's ROWS values mixed into one 64-bit number (collisions only add candidates).
     bands = signatures.reshape(len(ids), BANDS, ROWS)
     keys = bands[:, :, 0].copy()
