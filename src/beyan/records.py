@@ -117,10 +117,6 @@ class AnnotatedStatement:
     parent: SpanKey | None = None
     region_ids: tuple[str, ...] = ()
 
-    @property
-    def key(self) -> SpanKey:
-        return self.content
-
 
 @dataclass(frozen=True, slots=True)
 class Origin:
@@ -133,7 +129,13 @@ class Origin:
 
     @property
     def task_key(self) -> str:
-        return f"{self.tool}/{self.project}/{self.task}"
+        """``label-studio/<project>/<task>``: what a newer export of the same task replaces."""
+        return f"{self.tool}/{self.project if self.project is not None else 'default'}/{self.task}"
+
+    @property
+    def key(self) -> str:
+        """``<task key>/<annotation>``: the stored annotation's key."""
+        return f"{self.task_key}/{self.annotation}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,16 @@ def secret(name: str) -> str | None:
     return value or None
 
 
+def require_secret(name: str, *, code: str, message: str, hint: str) -> str:
+    """The secret ``name`` from the environment, or an error saying how to set it (exit status 2)."""
+    value = secret(name)
+    if value is None:
+        from beyan.issues import fail
+
+        raise fail(code, (name,), message, hint=hint, exit_code=2)
+    return value
+
+
 def redact(text: str) -> str:
     """``text`` with the value of every secret variable replaced by its name."""
     for name in SECRET_VARIABLES:

@@ -7,22 +7,19 @@ from pathlib import Path
 from typing import Any
 
 from beyan.issues import fail
-from beyan.secrets import redact, secret
+from beyan.secrets import redact, require_secret
 
 API_KEY_VARIABLE = "LABEL_STUDIO_API_KEY"
 
 
 def connect(url: str) -> Any:
     """An SDK client for ``url``; the key is read from ``LABEL_STUDIO_API_KEY``, never from arguments."""
-    api_key = secret(API_KEY_VARIABLE)
-    if api_key is None:
-        raise fail(
-            "missing-api-key",
-            (API_KEY_VARIABLE,),
-            "no Label Studio API key in the environment",
-            hint=f"export {API_KEY_VARIABLE}=<your token> (Account & Settings > Access Token)",
-            exit_code=2,
-        )
+    api_key = require_secret(
+        API_KEY_VARIABLE,
+        code="missing-api-key",
+        message="no Label Studio API key in the environment",
+        hint=f"export {API_KEY_VARIABLE}=<your token> (Account & Settings > Access Token)",
+    )
     try:
         from label_studio_sdk import LabelStudio
     except ImportError:  # pragma: no cover - a declared dependency

@@ -565,11 +565,12 @@ class LabelStudioImport:
         username = annotation.get("created_username")
         if not isinstance(identity, dict) and isinstance(username, str) and "@" in username:
             identity = username
+        origin = Origin("label-studio", project, task_id, annotation_id)
         return Annotation(
-            key=f"label-studio/{project if project is not None else 'default'}/{task_id}/{annotation_id}",
+            key=origin.key,
             article_id=article.article_id,
             annotator=self.pseudonymizer.of_user(identity),
-            origin=Origin("label-studio", project, task_id, annotation_id),
+            origin=origin,
             ground_truth=bool(annotation.get("ground_truth", False)),
             created_at=annotation.get("created_at") if isinstance(annotation.get("created_at"), str) else None,
             updated_at=annotation.get("updated_at") if isinstance(annotation.get("updated_at"), str) else None,
@@ -582,7 +583,7 @@ class LabelStudioImport:
     ) -> None:
         """Replace this task's stored annotations by the incoming ones when they are as new or newer."""
         stored = self._stored(article.article_id)
-        prefix = f"label-studio/{project if project is not None else 'default'}/{task_id}/"
+        prefix = Origin("label-studio", project, task_id, None).task_key + "/"
         same_task = [a for a in stored if a.key.startswith(prefix)]
         others = [a for a in stored if not a.key.startswith(prefix)]
         if not incoming:

@@ -73,7 +73,6 @@ class Conversion:
     topics: tuple[str, ...]
     counts: Counter[tuple[str, str]]  # (kind, "read"|"imported"|"rejected")
     rejects: list[tuple[str, tuple[str, ...], str, str]]  # kind, location, code, reason
-    utf16_converted: int = 0
 
 
 # Label Studio counted offsets in UTF-16 code units until its frontend moved to code points in
@@ -105,7 +104,6 @@ class AnnotationConverter:
         self.where = where
         self.items: list[ItemOutcome] = []
         self.rejects: list[tuple[str, tuple[str, ...], str, str]] = []
-        self.utf16_converted = 0
         self.rejected_regions: set[str] = set()  # ids of regions that were read but rejected
         self.tainted: set[str] = set()  # regions something attached to was rejected
 
@@ -261,7 +259,7 @@ class AnnotationConverter:
         for item in self.items:
             counts[(item.kind, "read")] += 1
             counts[(item.kind, "imported" if item.used and not item.rejected else "rejected")] += 1
-        return Conversion(statements, tuple(dict.fromkeys(topics)), counts, self.rejects, self.utf16_converted)
+        return Conversion(statements, tuple(dict.fromkeys(topics)), counts, self.rejects)
 
     # ------------------------------------------------------------ offsets
 
@@ -392,8 +390,6 @@ class AnnotationConverter:
                     found=f"[{start}, {end})",
                 )
                 return None
-            if (cp_start, cp_end) != (start, end):
-                self.utf16_converted += 1
             start, end = cp_start, cp_end
         limit = len(task_text.text)
         if start < 0 or end > limit:

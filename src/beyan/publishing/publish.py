@@ -30,7 +30,7 @@ from beyan.publishing.release import (
     rebuild,
     release_manifest,
 )
-from beyan.secrets import redact, secret
+from beyan.secrets import redact, require_secret
 from beyan.writers.manifest import file_sha256
 
 PUBLISHED_FILES = ("README.md", "DATASHEET.md", "croissant.json", "manifest.json")
@@ -120,15 +120,12 @@ def publish_hub(
     source: Path, repo_id: str, version: str, *, endpoint: str | None = None, private: bool = False
 ) -> PublishResult:
     """One commit with the release's files, then the tag ``vX.Y.Z`` on the Hub."""
-    token = secret("HF_TOKEN")
-    if token is None:
-        raise fail(
-            "missing-token",
-            ("HF_TOKEN",),
-            "publishing to the Hub needs a token in HF_TOKEN",
-            hint="export HF_TOKEN=hf_...",
-            exit_code=2,
-        )
+    token = require_secret(
+        "HF_TOKEN",
+        code="missing-token",
+        message="publishing to the Hub needs a token in HF_TOKEN",
+        hint="export HF_TOKEN=hf_...",
+    )
     try:
         from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi
         from huggingface_hub.errors import HfHubHTTPError

@@ -13,7 +13,7 @@ import hmac
 from typing import Any
 
 from beyan.issues import fail
-from beyan.secrets import secret
+from beyan.secrets import require_secret
 
 KEY_VARIABLE = "BEYAN_PSEUDONYM_KEY"
 MIN_KEY_LENGTH = 16
@@ -47,16 +47,13 @@ class Pseudonymizer:
 
     @classmethod
     def from_environment(cls) -> Pseudonymizer:
-        key = secret(KEY_VARIABLE)
-        if key is None:
-            raise fail(
-                "missing-pseudonym-key",
-                (KEY_VARIABLE,),
-                "annotator identities must be pseudonymized before they reach the corpus, and no key is set",
-                hint=f"export {KEY_VARIABLE}=<the project's secret>; keep it out of the repository "
-                "(new project: python -c 'import secrets; print(secrets.token_hex(32))')",
-                exit_code=2,
-            )
+        key = require_secret(
+            KEY_VARIABLE,
+            code="missing-pseudonym-key",
+            message="annotator identities must be pseudonymized before they reach the corpus, and no key is set",
+            hint=f"export {KEY_VARIABLE}=<the project's secret>; keep it out of the repository "
+            "(new project: python -c 'import secrets; print(secrets.token_hex(32))')",
+        )
         return cls(key)
 
     def pseudonym(self, identity: str) -> str:
