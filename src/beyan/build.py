@@ -16,6 +16,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
+
 from beyan import atomic
 from beyan.agreement import AgreementReport
 from beyan.corpus import Corpus
@@ -151,11 +153,13 @@ def build(
             raise BeyanError(issues)
         data_files: dict[str, dict[str, list[str]]] = {config: {} for config in CONFIGS}
         outputs: dict[str, dict[str, Any]] = {}
+        file_sizes: dict[str, tuple[int, int]] = {}
         for path in sorted((staging / "data").rglob("*.parquet")):
             relative = path.relative_to(staging).as_posix()
             config, split = path.parent.name, path.name.split("-")[0]
             data_files[config].setdefault(split, []).append(relative)
             outputs[relative] = {"sha256": file_sha256(path), "bytes": path.stat().st_size}
+            file_sizes[relative] = (pq.read_metadata(path).num_rows, path.stat().st_size)
         for config in data_files:
             data_files[config] = {s: data_files[config][s] for s in SPLITS if s in data_files[config]}
 
@@ -169,6 +173,7 @@ def build(
             text_policy=text,
             adjudication=policy,
             agreement_markdown=agreement_markdown,
+            file_sizes=file_sizes,
         )
         datasheet_text = render_datasheet(
             template,

@@ -22,9 +22,20 @@ def size_category(rows: int) -> str:
 
 
 def card_yaml(
-    *, pretty_name: str, languages: list[str], data_files: dict[str, dict[str, list[str]]], total_rows: int
+    *,
+    pretty_name: str,
+    languages: list[str],
+    data_files: dict[str, dict[str, list[str]]],
+    total_rows: int,
+    file_sizes: dict[str, tuple[int, int]] | None = None,
 ) -> dict[str, Any]:
-    """The front matter: configs with explicit file lists (no globs: what is listed is what loads)."""
+    """The front matter: configs with explicit file lists (no globs: what is listed is what loads).
+
+    ``file_sizes`` (path -> (rows, bytes)) adds ``dataset_info`` with each split's rows and bytes.
+    ``datasets`` keys its cache of a local folder by the folder's name and this front matter, not by
+    the files' contents: without sizes, two different builds in folders of the same name (or a rebuild
+    in place) could load each other's cached rows.
+    """
     configs: list[dict[str, Any]] = []
     for config, splits in data_files.items():
         if not splits:
@@ -36,7 +47,7 @@ def card_yaml(
             {"split": split, "path": paths if len(paths) > 1 else paths[0]} for split, paths in splits.items()
         ]
         configs.append(entry)
-    return {
+    front: dict[str, Any] = {
         "pretty_name": pretty_name,
         "language": languages,
         "license": "other",
@@ -47,6 +58,24 @@ def card_yaml(
         "size_categories": [size_category(total_rows)],
         "configs": configs,
     }
+    if file_sizes is not None:
+        front["dataset_info"] = [
+            _dataset_info(config, splits, file_sizes) for config, splits in data_files.items() if splits
+        ]
+    return front
+
+
+def _dataset_info(config: str, splits: dict[str, list[str]], file_sizes: dict[str, tuple[int, int]]) -> dict[str, Any]:
+    split_infos = [
+        {
+            "name": split,
+            "num_bytes": sum(file_sizes[path][1] for path in paths),
+            "num_examples": sum(file_sizes[path][0] for path in paths),
+        }
+        for split, paths in splits.items()
+    ]
+    total = sum(info["num_bytes"] for info in split_infos)
+    return {"config_name": config, "splits": split_infos, "download_size": total, "dataset_size": total}
 
 
 def render_card(
@@ -59,6 +88,7 @@ def render_card(
     text_policy: str,
     adjudication: str,
     agreement_markdown: str,
+    file_sizes: dict[str, tuple[int, int]] | None = None,
 ) -> str:
     languages = sorted(stats.languages) or ["tr"]
     front = card_yaml(
@@ -66,6 +96,7 @@ def render_card(
         languages=languages,
         data_files=data_files,
         total_rows=stats.total_statements,
+        file_sizes=file_sizes,
     )
     front_text = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=1000)
     if text_policy == "full":
