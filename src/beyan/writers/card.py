@@ -66,7 +66,7 @@ def card_yaml(
 
 
 def _dataset_info(config: str, splits: dict[str, list[str]], file_sizes: dict[str, tuple[int, int]]) -> dict[str, Any]:
-    split_infos = [
+    split_infos: list[dict[str, Any]] = [
         {
             "name": split,
             "num_bytes": sum(file_sizes[path][1] for path in paths),
@@ -74,7 +74,7 @@ def _dataset_info(config: str, splits: dict[str, list[str]], file_sizes: dict[st
         }
         for split, paths in splits.items()
     ]
-    total = sum(info["num_bytes"] for info in split_infos)
+    total = sum(int(info["num_bytes"]) for info in split_infos)
     return {"config_name": config, "splits": split_infos, "download_size": total, "dataset_size": total}
 
 
