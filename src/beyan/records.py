@@ -1,14 +1,18 @@
-"""beyan's record types: one ``slots`` dataclass per concept.
+"""beyan's record types: one ``slots`` dataclass per concept, fields named as the schema names them.
 
-Readers produce these, transforms map them, writers serialise them. Labels are kept
-as their published names (strings); ``ClassLabel`` indices exist only in Parquet.
+Readers produce these, transforms map them, writers serialise them. Labels are kept as their
+published names (strings); ``ClassLabel`` indices exist only in Parquet. A statement field the
+schema declares but this module does not name (a field added to a variant of the schema) travels
+in ``extra``, so every stage carries it without code of its own: see :mod:`beyan.fields`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 Offsets = tuple[int, int]
+Extra = tuple[tuple[str, Any], ...]
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -70,14 +74,14 @@ class Speaker:
     def is_empty(self) -> bool:
         return self.name is None and self.role is None and self.affiliation is None and self.wikidata_qid is None
 
-    def to_dict(self) -> dict[str, str | None]:
-        """The JSON form, as in the corpus files and the published rows."""
-        return {
-            "name": self.name,
-            "role": self.role,
-            "affiliation": self.affiliation,
-            "wikidata_qid": self.wikidata_qid,
-        }
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    annotations: tuple[str, ...]
+    annotators: tuple[str, ...]
+    adjudication: str
+    support: int
+    annotations_total: int
 
 
 @dataclass(slots=True)
@@ -102,13 +106,13 @@ class Article:
 
 @dataclass(frozen=True, slots=True)
 class AnnotatedStatement:
-    """A statement as one annotator marked it; ``parent`` is the enclosing statement's content key."""
+    """A statement as one annotator marked it; ``parent`` is the enclosing statement's content spans."""
 
-    content: SpanKey
+    content_spans: SpanKey
     quote_type: str
-    speakers: SpanKey = ()
-    cues: SpanKey = ()
-    addressees: SpanKey = ()
+    speaker_spans: SpanKey = ()
+    cue_spans: SpanKey = ()
+    addressee_spans: SpanKey = ()
     speaker_unknown: bool = False
     speaker: Speaker | None = None
     cue_lemma: str | None = None
@@ -116,26 +120,61 @@ class AnnotatedStatement:
     stance_target: str | None = None
     parent: SpanKey | None = None
     region_ids: tuple[str, ...] = ()
+    extra: Extra = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """A gold statement, after adjudication, with its stable id: one row of config ``statements``."""
+
+    statement_id: str
+    article_id: str
+    quote_type: str
+    content_spans: SpanKey
+    speaker_spans: SpanKey
+    cue_spans: SpanKey
+    addressee_spans: SpanKey
+    speaker_unknown: bool
+    speaker: Speaker | None
+    cue_lemma: str | None
+    parent_statement_id: str | None
+    topics: tuple[str, ...]
+    stance: str | None
+    stance_target: str | None
+    provenance: Provenance
+    extra: Extra = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Origin:
-    """Where an annotation came from in Label Studio."""
+    """Where an annotation came from in Label Studio.
+
+    Its identity is the annotation's ``unique_id`` (a UUID that Label Studio keeps when the
+    annotation is edited), or, for exports without one, the Label Studio ``instance`` the user
+    named with the project, task and annotation ids. Ids alone are never enough: a fresh server
+    numbers its projects, tasks and annotations from 1 again.
+    """
 
     tool: str
+    instance: str | None
     project: int | None
     task: int
     annotation: int | None
-
-    @property
-    def task_key(self) -> str:
-        """``label-studio/<project>/<task>``: what a newer export of the same task replaces."""
-        return f"{self.tool}/{self.project if self.project is not None else 'default'}/{self.task}"
+    unique_id: str | None = None
 
     @property
     def key(self) -> str:
-        """``<task key>/<annotation>``: the stored annotation's key."""
-        return f"{self.task_key}/{self.annotation}"
+        if self.unique_id is not None:
+            return f"{self.tool}:{self.unique_id}"
+        project = self.project if self.project is not None else "default"
+        return f"{self.tool}/{self.instance}/{project}/{self.task}/{self.annotation}"
+
+    @property
+    def task_key(self) -> str | None:
+        """``<instance>/<project>/<task>``: known only when the instance is (else tasks of two servers could meet)."""
+        if self.instance is None:
+            return None
+        return f"{self.instance}/{self.project if self.project is not None else 'default'}/{self.task}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,36 +190,12 @@ class Annotation:
     updated_at: str | None
     topics: tuple[str, ...]
     statements: tuple[AnnotatedStatement, ...]
+    text_sha256: str | None = None
 
-
-@dataclass(frozen=True, slots=True)
-class Provenance:
-    annotations: tuple[str, ...]
-    annotators: tuple[str, ...]
-    adjudication: str
-    support: int
-    annotations_total: int
-
-
-@dataclass(frozen=True, slots=True)
-class Statement:
-    """A gold statement, after adjudication, with its stable id."""
-
-    statement_id: str
-    article_id: str
-    quote_type: str
-    content: SpanKey
-    speakers: SpanKey
-    cues: SpanKey
-    addressees: SpanKey
-    speaker_unknown: bool
-    speaker: Speaker | None
-    cue_lemma: str | None
-    parent_statement_id: str | None
-    topics: tuple[str, ...]
-    stance: str | None
-    stance_target: str | None
-    provenance: Provenance
+    @property
+    def recency(self) -> tuple[str, str]:
+        """Sort key: the newest annotation last; ties broken by key so the order never depends on input order."""
+        return (self.updated_at or self.created_at or "", self.key)
 
 
 @dataclass(slots=True)
@@ -191,3 +206,4 @@ class GoldArticle:
     topics: tuple[str, ...]
     statements: list[Statement]
     split: str = ""
+    annotations: list[Annotation] = field(default_factory=list)

@@ -7,6 +7,7 @@ from values of these types, so a field or label is written down exactly once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -100,7 +101,11 @@ FieldType = Scalar | Categorical | ListOf | Struct
 
 @dataclass(frozen=True, slots=True)
 class Field:
-    """A named, documented field. ``pattern`` and ``minimum`` become JSON Schema checks."""
+    """A named, documented field. ``pattern`` and ``minimum`` become JSON Schema checks.
+
+    ``role`` marks a list of spans filled by the regions of that span role (``speaker_spans``
+    holds the speaker regions linked to the statement).
+    """
 
     name: str
     type: FieldType
@@ -108,6 +113,7 @@ class Field:
     nullable: bool = False
     pattern: str | None = None
     minimum: int | None = None
+    role: str | None = None
 
 
 STRING = Scalar("string")
@@ -121,13 +127,23 @@ BOOL = Scalar("bool")
 
 @dataclass(frozen=True, slots=True)
 class RegionChoices:
-    """A per-region ``Choices`` shown when a region of role ``on_role`` is selected."""
+    """A per-region ``Choices`` shown when a region of role ``on_role`` is selected.
+
+    ``fills`` names the statement field it becomes (its own name when empty). A ``flag``
+    control is a marker: ticking the label whose key is ``flag`` sets the boolean field to true.
+    """
 
     name: str
     vocabulary: Vocabulary
     on_role: str
     description: str
     required: bool = False
+    fills: str = ""
+    flag: str | None = None
+
+    @property
+    def target(self) -> str:
+        return self.fills or self.name
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +159,10 @@ class RegionText:
     fills: str
     description: str
     pattern: str | None = None
+
+    @property
+    def target(self) -> str:
+        return self.fills
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,3 +201,58 @@ class AnnotationInterface:
             if control.name == name:
                 return control
         return None
+
+    def controls_on(self, role: str) -> tuple[RegionChoices | RegionText, ...]:
+        """The per-region controls shown on regions of span role ``role`` (a key)."""
+        return tuple(control for control in self.region_controls if control.on_role == role)
+
+    def relation_rule(self, relation: str) -> RelationRule:
+        for rule in self.relation_rules:
+            if rule.relation == relation:
+                return rule
+        raise KeyError(f"no relation rule for {relation!r}")
+
+
+# ------------------------------------------------ the schema as one value
+
+
+@dataclass(frozen=True, slots=True)
+class Schema:
+    """The whole declaration as one value: what the pipeline reads instead of module constants.
+
+    ``statement`` holds the statement fields; ``configs`` the row type of each dataset config.
+    ``rebuild`` makes a variant (``with_statement_field``): a test adds a field there and sees it
+    flow through import, build, ``load_dataset`` and ``validate`` without touching other code.
+    """
+
+    version: str
+    statement: Struct
+    configs: dict[str, Struct]
+    interface: AnnotationInterface
+    vocabularies: tuple[Vocabulary, ...]
+    splits: tuple[str, ...]
+    rebuild: Callable[..., Schema]
+
+    @property
+    def span_fields(self) -> tuple[Field, ...]:
+        """Statement fields that list spans of one role (content, speaker, cue, addressee)."""
+        return tuple(field for field in self.statement.fields if field.role is not None)
+
+    def span_field(self, role: str) -> Field:
+        for field in self.span_fields:
+            if field.role == role:
+                return field
+        raise KeyError(f"no span field for role {role!r}")
+
+    @property
+    def annotated_fields(self) -> tuple[Field, ...]:
+        """Statement fields an annotator fills: spans, and the targets of per-region controls."""
+        targets = {control.target.split(".", 1)[0] for control in self.interface.region_controls}
+        return tuple(f for f in self.statement.fields if f.role is not None or f.name in targets)
+
+    def with_statement_field(self, field: Field, *, control: RegionChoices | RegionText | None = None) -> Schema:
+        """A copy with one more statement field (and the control that fills it, if any)."""
+        interface = self.interface
+        if control is not None:
+            interface = replace(interface, region_controls=(*interface.region_controls, control))
+        return self.rebuild(statement_fields=(*self.statement.fields, field), interface=interface)

@@ -22,6 +22,7 @@ from beyan.schema.types import (
     RegionChoices,
     RegionText,
     RelationRule,
+    Schema,
     Struct,
     Vocabulary,
 )
@@ -212,7 +213,8 @@ PROVENANCE = Struct(
         Field(
             "annotations",
             ListOf(STRING),
-            "Keys of the annotations containing this statement (label-studio/<project>/<task>/<annotation>).",
+            "Keys of the annotations containing this statement: label-studio:<unique id>, or "
+            "label-studio/<instance>/<project>/<task>/<annotation> for exports without unique ids.",
         ),
         Field("annotators", ListOf(STRING), "Pseudonymous ids of the annotators of those annotations."),
         Field("adjudication", Categorical(ADJUDICATION), "How the gold statement was chosen."),
@@ -260,10 +262,15 @@ STATEMENT_FIELDS: tuple[Field, ...] = (
     ),
     Field("article_id", STRING, "The article the statement is in.", pattern=ARTICLE_ID_PATTERN),
     Field("quote_type", Categorical(QUOTE_TYPE), "Direct, indirect or mixed."),
-    Field("content_spans", ListOf(SPAN, min_items=1), "What is said; several spans when the quote is discontinuous."),
-    Field("speaker_spans", ListOf(SPAN), "Mentions of the speaker linked to this statement."),
-    Field("cue_spans", ListOf(SPAN), "The cue words (dedi, ifadelerini kullandı, ':')."),
-    Field("addressee_spans", ListOf(SPAN), "Mentions of whom the statement is addressed to."),
+    Field(
+        "content_spans",
+        ListOf(SPAN, min_items=1),
+        "What is said; several spans when the quote is discontinuous.",
+        role="content",
+    ),
+    Field("speaker_spans", ListOf(SPAN), "Mentions of the speaker linked to this statement.", role="speaker"),
+    Field("cue_spans", ListOf(SPAN), "The cue words (dedi, ifadelerini kullandı, ':').", role="cue"),
+    Field("addressee_spans", ListOf(SPAN), "Mentions of whom the statement is addressed to.", role="addressee"),
     Field("speaker_unknown", BOOL, "True when the text does not say who made the statement."),
     Field("speaker", SPEAKER, "The speaker as an entity; null when unknown.", nullable=True),
     Field("cue_lemma", STRING, "Dictionary form of the cue (demek, belirtmek, ifade kullanmak).", nullable=True),
@@ -279,8 +286,6 @@ STATEMENT_FIELDS: tuple[Field, ...] = (
     Field("stance_target", STRING, "What the stance is about (a person, group, policy or event).", nullable=True),
     Field("provenance", PROVENANCE, "Where this gold statement came from."),
 )
-
-STATEMENT = Struct("Statement", "One attributed statement inside an article.", STATEMENT_FIELDS)
 
 ARTICLE_FIELDS: tuple[Field, ...] = (
     Field(
@@ -320,20 +325,6 @@ ARTICLE_CONTEXT_FIELDS: tuple[Field, ...] = (
     Field("section", STRING, "The outlet's section or category.", nullable=True),
 )
 
-ARTICLE_ROW = Struct(
-    "Article",
-    "One news article with its metadata and its gold statements (config `articles`).",
-    (*ARTICLE_FIELDS, Field("statements", ListOf(STATEMENT), "The article's gold statements, in text order.")),
-)
-
-STATEMENT_ROW = Struct(
-    "StatementRow",
-    "One gold statement with its article's context (config `statements`).",
-    STATEMENT_FIELDS + ARTICLE_CONTEXT_FIELDS,
-)
-
-# The dataset configs, in the order the dataset card lists them.
-CONFIGS: dict[str, Struct] = {"statements": STATEMENT_ROW, "articles": ARTICLE_ROW}
 SPLITS: tuple[str, ...] = ("train", "validation", "test")
 
 # ---------------------------------------------------------------- the annotation interface
@@ -356,7 +347,14 @@ INTERFACE = AnnotationInterface(
         ),
         RegionChoices("stance", STANCE, "content", "The speaker's stance toward the target."),
         RegionText("stance_target", "content", "stance_target", "What the stance is about."),
-        RegionChoices("speaker_marker", SPEAKER_MARKER, "content", "Tick when the text does not say who spoke."),
+        RegionChoices(
+            "speaker_marker",
+            SPEAKER_MARKER,
+            "content",
+            "Tick when the text does not say who spoke.",
+            fills="speaker_unknown",
+            flag="unknown",
+        ),
         RegionText("speaker_name", "speaker", "speaker.name", "Canonical name of the speaker (correct misspellings)."),
         RegionText("speaker_role", "speaker", "speaker.role", "The speaker's role at the time."),
         RegionText("speaker_affiliation", "speaker", "speaker.affiliation", "Party, organisation or country."),
@@ -365,3 +363,45 @@ INTERFACE = AnnotationInterface(
     ),
     document_controls=(DocumentChoices("topic", TOPIC, "Policy topics of the article."),),
 )
+
+
+# ---------------------------------------------------------------- the rows of each dataset config
+
+
+def config_structs(statement_fields: tuple[Field, ...]) -> dict[str, Struct]:
+    """The row type of every dataset config, in the order the dataset card lists them."""
+    statement = Struct("Statement", "One attributed statement inside an article.", statement_fields)
+    return {
+        "statements": Struct(
+            "StatementRow",
+            "One gold statement with its article's context (config `statements`).",
+            statement_fields + ARTICLE_CONTEXT_FIELDS,
+        ),
+        "articles": Struct(
+            "Article",
+            "One news article with its metadata and its gold statements (config `articles`).",
+            (*ARTICLE_FIELDS, Field("statements", ListOf(statement), "The article's gold statements, in text order.")),
+        ),
+    }
+
+
+def make_schema(
+    *, statement_fields: tuple[Field, ...] = STATEMENT_FIELDS, interface: AnnotationInterface = INTERFACE
+) -> Schema:
+    """The schema bundle: the declaration above, or a variant of it (a test adding a field)."""
+    return Schema(
+        version=SCHEMA_VERSION,
+        statement=Struct("Statement", "One attributed statement inside an article.", statement_fields),
+        configs=config_structs(statement_fields),
+        interface=interface,
+        vocabularies=VOCABULARIES,
+        splits=SPLITS,
+        rebuild=make_schema,
+    )
+
+
+SCHEMA = make_schema()
+STATEMENT = SCHEMA.statement
+CONFIGS: dict[str, Struct] = dict(SCHEMA.configs)
+STATEMENT_ROW = CONFIGS["statements"]
+ARTICLE_ROW = CONFIGS["articles"]
