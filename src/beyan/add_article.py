@@ -1,14 +1,14 @@
-"""Add a raw article file to the corpus, byte for byte."""
+"""Add a raw article file to the corpus, byte for byte (journaled: ``beyan undo`` removes it again)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from beyan import atomic
-from beyan.corpus import ARTICLE_FILE, ArticleEntry, Corpus, article_id_for, article_meta, load_article
+from beyan.corpus import Corpus, article_from_raw, new_record
+from beyan.corpus.shards import ARTICLES
 from beyan.issues import fail
-from beyan.jsonio import dumps
+from beyan.readers import ARTICLE_FORMATS
 from beyan.records import Article, Rights
 from beyan.schema.v1 import REDISTRIBUTION
 
@@ -17,6 +17,7 @@ from beyan.schema.v1 import REDISTRIBUTION
 class AddedArticle:
     article: Article
     created: bool
+    journal_entry: str | None = None
 
 
 def add_article(
@@ -52,11 +53,16 @@ def add_article(
             expected=" or ".join(REDISTRIBUTION.names),
             found=repr(redistribution),
         )
-    article_id = article_id_for(raw)
-    if opened.has_article(article_id):
-        return AddedArticle(opened.read_article(article_id), created=False)
-    meta = article_meta(
-        article_id=article_id,
+    if fmt not in ARTICLE_FORMATS:
+        raise fail(
+            "unknown-format",
+            ("--format",),
+            "unknown article format",
+            expected=" or ".join(ARTICLE_FORMATS),
+            found=repr(fmt),
+        )
+    record = new_record(
+        raw=raw,
         source_file=path.name,
         fmt=fmt,
         language=language,
@@ -65,10 +71,12 @@ def add_article(
         source_id=source_id,
         url=url,
     )
+    if opened.has_article(record["article_id"]):
+        return AddedArticle(opened.read_article(record["article_id"]), created=False)
     # Parse before writing: a file that does not parse is refused, never stored.
-    article = load_article(ArticleEntry(article_id, path.parent, meta))
-    folder = opened.articles_dir / article_id
-    with atomic.transaction(opened.root) as txn:
-        txn.write_bytes(folder / path.name, raw)
-        txn.write_text(folder / ARTICLE_FILE, dumps(meta))
-    return AddedArticle(article, created=True)
+    article = article_from_raw(record["article_id"], raw, record, where=str(path))
+    record["text_sha256"] = article.text_sha256
+    changeset = opened.changeset(command="add-article", source=[str(path)])
+    changeset.put(ARTICLES, record)
+    entry = changeset.commit()
+    return AddedArticle(article, created=True, journal_entry=entry.id if entry is not None else None)

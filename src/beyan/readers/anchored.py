@@ -19,7 +19,7 @@ from typing import Any
 from beyan.issues import BeyanError, Issues
 from beyan.records import AnnotatedStatement, Span, Speaker
 
-ROLES = {"content": "content", "speaker": "speakers", "cue": "cues", "addressee": "addressees"}
+ROLES = ("content", "speaker", "cue", "addressee")
 
 
 def _occurrences(text: str, needle: str) -> list[int]:
@@ -97,11 +97,11 @@ def resolve_anchored(
         sid = str(item.get("id", f"#{number}"))
         at = (where, f"statement {sid}")
         fields: dict[str, Any] = {}
-        for role, attribute in ROLES.items():
+        for role in ROLES:
             spans = [
                 resolve_span(text, anchor, issues, (*at, role, str(i))) for i, anchor in enumerate(item.get(role, []))
             ]
-            fields[attribute] = tuple(sorted(s for s in spans if s is not None))
+            fields[f"{role}_spans"] = tuple(sorted(s for s in spans if s is not None))
         entity = item.get("entity")
         if entity is not None and entity not in entities:
             issues.error("unknown-entity", (*at, "entity"), "no such entity in 'entities'", found=repr(entity))
@@ -119,17 +119,17 @@ def resolve_anchored(
             continue
         statements.append(
             AnnotatedStatement(
-                content=item["content"],
+                content_spans=item["content_spans"],
                 quote_type=item["quote_type"],
-                speakers=item["speakers"],
-                cues=item["cues"],
-                addressees=item["addressees"],
+                speaker_spans=item["speaker_spans"],
+                cue_spans=item["cue_spans"],
+                addressee_spans=item["addressee_spans"],
                 speaker_unknown=bool(item.get("speaker_unknown", False)),
                 speaker=item["speaker"],
                 cue_lemma=item.get("cue_lemma"),
                 stance=item.get("stance"),
                 stance_target=item.get("stance_target"),
-                parent=resolved[parent]["content"] if parent is not None else None,
+                parent=resolved[parent]["content_spans"] if parent is not None else None,
             )
         )
     if issues.has_errors:

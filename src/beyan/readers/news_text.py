@@ -29,8 +29,6 @@ from beyan.issues import fail
 from beyan.records import Block, Published
 from beyan.transforms.offsets import normalize_newlines
 
-FORMATS = ("beyan-news-v1", "plain")
-
 _DATE_LINE = re.compile(r"^\s*date\s+(?P<date>\S+)(?:\s+(?P<section>.+?))?\s*$")
 _DATELINE = re.compile(r"^(?P<place>[A-ZÇĞİÖŞÜÂÎÛ][A-ZÇĞİÖŞÜÂÎÛ'’./ ]{1,40}?)\s+[-–—]\s+")
 _SENTENCE_END = ".!?…:;"
@@ -203,17 +201,3 @@ def parse_plain(raw: bytes, *, where: str) -> ParsedText:
         Block("paragraph", m.start(), m.end()) for m in re.finditer(r"\S(?:.*\S)?(?:\n(?!\s*\n).*\S)*", text)
     )
     return ParsedText(text=text, structure=structure)
-
-
-def parse_article_file(raw: bytes, *, fmt: str, where: str) -> ParsedText:
-    if fmt == "beyan-news-v1":
-        return parse_news_v1(raw, where=where)
-    if fmt == "plain":
-        return parse_plain(raw, where=where)
-    raise fail(
-        "unknown-format",
-        (where,),
-        "unknown article format",
-        expected=" or ".join(FORMATS),
-        found=repr(fmt),
-    )
