@@ -1,353 +1,188 @@
-"""``beyan import-labelstudio``: merge Label Studio exports into the corpus.
+"""``beyan import-labelstudio``: merge Label Studio exports into the corpus, never losing gold.
 
-The export is streamed task by task. Each task is matched to its corpus article (by
-``data.article_id`` and the text's SHA-256); its annotations are converted to statements
-(:mod:`beyan.labelstudio.results`), annotator identities replaced by pseudonyms, and the
-article's ``annotations.json`` staged. Everything lands in one transaction at the end,
-so a failed or interrupted import changes nothing. A reconciliation counts every task,
-annotation, region, relation and attribute read, imported and rejected; rejects go to a
-JSON Lines file with their reasons.
+The import reads as a pipeline, one module a step:
+
+1. :mod:`~beyan.labelstudio.export_reader` streams the tasks of each export;
+2. :mod:`~beyan.labelstudio.parse` turns an annotation's results into regions, attributes and
+   relations, and :mod:`~beyan.labelstudio.assemble` those into statements;
+3. :mod:`~beyan.labelstudio.match` finds the task's corpus article (or the one it brings);
+4. :mod:`~beyan.labelstudio.plan` compares what arrives with what is stored, task by task, and
+   refuses what would shrink stored gold unless the user says ``--replace``;
+5. the corpus's :class:`~beyan.corpus.Changeset` applies the plan, journaled, in one transaction.
+
+:mod:`~beyan.labelstudio.ledger` accounts for every item on the way (read = imported + rejected).
+A task is imported whole or not at all: if any result of one of its annotations is rejected,
+the stored version of the task stays as it was and the rejected annotation goes to the rejects
+file in full. Tasks that pass are spilled to disk by shard between steps 3 and 4, so memory
+does not grow with the export.
 """
 
 from __future__ import annotations
 
 import json
-import os
+import shutil
+import tempfile
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from beyan import atomic
-from beyan.corpus import (
-    ANNOTATIONS_FILE,
-    ARTICLE_FILE,
-    Corpus,
-    annotation_from_json,
-    annotation_to_json,
-    annotations_document,
-    article_from_raw,
-    article_id_for,
-    article_meta,
-)
+from beyan.corpus import Changeset, Corpus, JournalEntry
+from beyan.corpus.annotations import annotation_to_record
+from beyan.corpus.shards import ANNOTATIONS, ARTICLES, encode, read_shard, shard_of
 from beyan.issues import BeyanError, Issues, fail
-from beyan.jsonio import dumps
-from beyan.labelstudio.export_reader import ExportTask, ReadState, export_files, read_export
-from beyan.labelstudio.results import (
+from beyan.labelstudio.assemble import convert_results
+from beyan.labelstudio.export_reader import ExportTask, ReadState, export_files, read_export, report_skipped
+from beyan.labelstudio.ledger import (
+    ANNOTATIONS as ANNOTATION_ITEMS,
+)
+from beyan.labelstudio.ledger import (
     ATTRIBUTE,
     DOCUMENT,
+    DRAFTS,
     OTHER,
+    PREDICTIONS,
     REGION,
+    REJECTED,
     RELATION,
-    AnnotationConverter,
-    TaskText,
-    json_type,
+    TASKS,
+    Items,
+    Reconciliation,
+    RejectsWriter,
 )
-from beyan.readers.news_text import parse_published, sha256_hex
-from beyan.records import Annotation, Article, Origin, Rights
-from beyan.schema.types import AnnotationInterface, DocumentChoices
-from beyan.schema.v1 import INTERFACE
-from beyan.transforms.offsets import normalize_newlines
+from beyan.labelstudio.match import ArticleMatcher, Match
+from beyan.labelstudio.parse import InterfaceIndex, TaskText, json_type
+from beyan.labelstudio.plan import IncomingAnnotation, IncomingTask, TaskPlan, plan_shard
+from beyan.records import Annotation, Origin
+from beyan.schema import current
+from beyan.schema.types import DocumentChoices, Schema
 from beyan.transforms.pseudonymize import Pseudonymizer
 
-TASKS = "tasks"
-ANNOTATIONS = "annotations"
-DRAFTS = "drafts"
-PREDICTIONS = "predictions"
-KINDS = (TASKS, ANNOTATIONS, REGION, RELATION, ATTRIBUTE, DOCUMENT, OTHER, DRAFTS, PREDICTIONS)
-
 Progress = Callable[[int], None]
-
-
-@dataclass(slots=True)
-class Reconciliation:
-    """For every kind of item: read = imported + rejected."""
-
-    counts: Counter[tuple[str, str]] = field(default_factory=Counter)
-
-    def add(self, kind: str, outcome: str, n: int = 1) -> None:
-        self.counts[(kind, "read")] += n
-        self.counts[(kind, outcome)] += n
-
-    def merge(self, counts: Counter[tuple[str, str]]) -> None:
-        self.counts.update(counts)
-
-    def row(self, kind: str) -> tuple[int, int, int]:
-        return self.counts[(kind, "read")], self.counts[(kind, "imported")], self.counts[(kind, "rejected")]
-
-    def balanced(self) -> bool:
-        return all(read == imported + rejected for read, imported, rejected in map(self.row, KINDS))
-
-    def to_dict(self) -> dict[str, dict[str, int]]:
-        return {
-            kind: dict(zip(("read", "imported", "rejected"), self.row(kind), strict=True))
-            for kind in KINDS
-            if self.row(kind)[0]
-        }
-
-    def render(self) -> str:
-        lines = [f"{'':20} {'read':>9} {'imported':>9} {'rejected':>9}"]
-        for kind, row in self.to_dict().items():
-            lines.append(f"{kind:20} {row['read']:>9} {row['imported']:>9} {row['rejected']:>9}")
-        return "\n".join(lines)
+TOOL = "label-studio"
+SPILL_BYTES = 8 << 20
+TEXT_KEYS_OF_OTHER_PROJECTS = ("image", "audio", "video", "html", "pdf", "timeseries", "table", "dialogue")
 
 
 @dataclass(slots=True)
 class ImportResult:
     reconciliation: Reconciliation
     issues: Issues
+    plans: list[TaskPlan]
     outcomes: Counter[str]
     rejects_path: Path | None
     articles_added: list[str]
     exports: list[dict[str, Any]]
-    changed_files: int
+    journal_entry: str | None = None
+    changed_records: int = 0
+    dry_run: bool = False
+    refused: bool = False
 
     def summary(self) -> str:
         parts = [f"{n} {outcome}" for outcome, n in sorted(self.outcomes.items())]
         return "tasks: " + (", ".join(parts) if parts else "none")
 
+    def plan_totals(self) -> dict[str, dict[str, int]]:
+        return plan_totals(self.plans)
 
-class _RejectsWriter:
-    """Rejects streamed to a JSON Lines file beside the target, moved into place at the end."""
+    def plan_table(self, *, limit: int = 50) -> str:
+        """The plan as a table: tasks that change stored annotations or are refused first, then new ones."""
+        rows = sorted(self.plans, key=lambda p: (p.outcome in ("new", "unchanged"), p.location))
+        header = f"{'task':40} {'article':16} {'outcome':18} {'ann +/~/-/=':>13} {'statements +/-/~':>17}"
+        lines = [header]
+        for plan in rows[:limit]:
+            a, s = plan.annotations, plan.statements
+            lines.append(
+                f"{' > '.join(plan.location)[-40:]:40} {plan.article_id:16} {plan.outcome:18} "
+                f"{a['added']:>3}/{a['replaced']}/{a['removed']}/{a['unchanged']:<4} "
+                f"{s['added']:>6}/{s['removed']}/{s['changed']}"
+            )
+        if len(rows) > limit:
+            lines.append(f"... and {len(rows) - limit} more tasks (all of them: --format json)")
+        totals = self.plan_totals()
+        lines.append(
+            "total: annotations "
+            + ", ".join(f"{n} {k}" for k, n in totals["annotations"].items())
+            + "; statements "
+            + ", ".join(f"{n} {k}" for k, n in totals["statements"].items())
+        )
+        return "\n".join(lines)
 
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
-        self.count = 0
-        self._handle: IO[str] | None = None
-        self._tmp: Path | None = None
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            atomic.remove_stale_siblings(path)
-            self._tmp = atomic.temporary_sibling(path)
-            self._handle = open(self._tmp, "w", encoding="utf-8")
-
-    def write(self, kind: str, location: tuple[str, ...], code: str, reason: str) -> None:
-        self.count += 1
-        if self._handle is not None:
-            record = {"kind": kind, "location": " > ".join(location), "code": code, "reason": reason}
-            self._handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-
-    def close(self, *, keep: bool) -> None:
-        if self._handle is None or self._tmp is None or self.path is None:
-            return
-        self._handle.close()
-        if keep:
-            os.replace(self._tmp, self.path)
-        else:
-            self._tmp.unlink(missing_ok=True)
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "dry_run": self.dry_run,
+            "refused": self.refused,
+            "journal_entry": self.journal_entry,
+            "reconciliation": self.reconciliation.to_dict(),
+            "tasks": dict(sorted(self.outcomes.items())),
+            "plan": {"totals": self.plan_totals(), "tasks": [p.to_dict() for p in self.plans]},
+            "articles_added": self.articles_added,
+            "rejects": str(self.rejects_path) if self.rejects_path else None,
+            "issues": json.loads(self.issues.to_json()),
+        }
 
 
-def _kind_of(result: Any, interface: AnnotationInterface) -> str:
-    if not isinstance(result, dict):
-        return OTHER
-    kind = result.get("type")
-    if kind == "labels":
-        return REGION
-    if kind == "relation":
-        return RELATION
-    if kind in ("choices", "textarea"):
-        control = interface.control(str(result.get("from_name")))
-        return DOCUMENT if isinstance(control, DocumentChoices) else ATTRIBUTE
-    return OTHER
+def plan_totals(plans: list[TaskPlan]) -> dict[str, dict[str, int]]:
+    annotations: Counter[str] = Counter()
+    statements: Counter[str] = Counter()
+    for plan in plans:
+        annotations.update(plan.annotations)
+        statements.update(plan.statements)
+    return {
+        "annotations": {k: n for k, n in sorted(annotations.items()) if n},
+        "statements": {k: n for k, n in sorted(statements.items()) if n},
+    }
 
 
 def _int_or_none(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    """An id: an integer that fits in 64 bits (what Label Studio's database holds), else None."""
+    if isinstance(value, int) and not isinstance(value, bool) and -(2**63) <= value < 2**63:
+        return value
+    return None
 
 
-class LabelStudioImport:
-    """One import run over one or more export files into one corpus."""
+class ImportRun:
+    """One import over one or more export files into one corpus (or, without one, a check of the files)."""
 
     def __init__(
         self,
         corpus: Corpus | None,
         *,
         pseudonymizer: Pseudonymizer,
-        add_articles: bool,
-        language: str | None,
-        rejects: _RejectsWriter,
-        interface: AnnotationInterface = INTERFACE,
+        add_articles: bool = False,
+        language: str | None = None,
+        instance: str | None = None,
+        rejects: RejectsWriter | None = None,
+        schema: Schema | None = None,
+        require_origin: bool = True,
         progress: Progress | None = None,
     ) -> None:
         self.corpus = corpus
+        self.schema = schema or current()
+        self.index = InterfaceIndex.of(self.schema.interface)
         self.pseudonymizer = pseudonymizer
-        self.add_articles = add_articles
-        self.language = language
-        self.rejects = rejects
-        self.interface = interface
+        self.instance = instance
+        self.require_origin = require_origin and corpus is not None
+        self.matcher = ArticleMatcher(corpus, add_articles=add_articles, language=language)
+        self.rejects = rejects or RejectsWriter(None)
         self.progress = progress
         self.issues = Issues()
         self.reconciliation = Reconciliation()
         self.outcomes: Counter[str] = Counter()
-        # Without a corpus (validating an export on its own), each task is checked against its own text.
-        self.txn = corpus.transaction() if corpus is not None else None
-        self.articles_added: list[str] = []
-        self._added: set[str] = set()
-        self._by_text: dict[str, str] | None = None
-        self._articles: dict[str, Article] = {}
-        self._staged: set[str] = set()
-        self._seen_tasks: dict[tuple[Any, int], tuple[str, int]] = {}
-        self._foreign_names: set[str] = set()  # label controls of another config seen in this file
         self.tasks_done = 0
+        self._seen_tasks: dict[tuple[Any, int], tuple[str, int]] = {}
+        self._spill_dir = Path(tempfile.mkdtemp(prefix="beyan-import-"))
+        self._spill: dict[str, list[bytes]] = {}
+        self._spilled = 0
+        self._foreign_names: set[str] = set()
 
-    # ------------------------------------------------------------ articles
+    def close(self) -> None:
+        shutil.rmtree(self._spill_dir, ignore_errors=True)
 
-    def _text_index(self) -> dict[str, str]:
-        """text_sha256 -> article id over the corpus, built on first need."""
-        if self._by_text is None:
-            self._by_text = {}
-            assert self.corpus is not None
-            for article_id in self.corpus.article_ids():
-                article = self._article(article_id)
-                self._by_text.setdefault(article.text_sha256, article_id)
-        return self._by_text
+    # ------------------------------------------------------------ phase one: read, check, convert, spill
 
-    def _article(self, article_id: str) -> Article:
-        article = self._articles.get(article_id)
-        if article is None:
-            assert self.corpus is not None
-            if article_id in self._added:  # created by this import: read back from the staging area
-                staged = self.corpus.articles_dir / article_id / ARTICLE_FILE
-                assert self.txn is not None
-                meta = json.loads(self.txn.staged_path(self._relative(staged)).read_text("utf-8"))
-                raw = self.txn.staged_path(self._relative(staged.parent / meta["source_file"])).read_bytes()
-                article = article_from_raw(article_id, raw, meta, meta_where=str(staged), raw_where=str(staged))
-            else:
-                article = self.corpus.read_article(article_id)
-            self._remember(article)
-        return article
-
-    def _remember(self, article: Article) -> None:
-        """A small cache: tasks of one article usually follow each other; memory must not grow with the export."""
-        if len(self._articles) >= 256:
-            self._articles.pop(next(iter(self._articles)))
-        self._articles[article.article_id] = article
-
-    def _relative(self, path: Path) -> str:
-        assert self.corpus is not None
-        return path.relative_to(self.corpus.root).as_posix()
-
-    def _match(self, data: dict[str, Any], text: str, where: tuple[str, ...]) -> Article | None:
-        """The corpus article this task annotates, or None (rejected, issue recorded)."""
-        declared = data.get("article_id")
-        normalized_sha = sha256_hex(normalize_newlines(text).encode("utf-8"))
-        if self.corpus is None:
-            return _standalone_article(text)
-        article: Article | None = None
-        if isinstance(declared, str) and self.corpus.has_article(declared):
-            article = self._article(declared)
-        else:
-            article_id = self._text_index().get(normalized_sha)
-            if article_id is not None:
-                article = self._article(article_id)
-        if article is None:
-            if self.add_articles:
-                return self._new_article(data, text, where)
-            self.issues.error(
-                "unknown-article",
-                where,
-                "the task's article is not in the corpus",
-                found=f"data.article_id={declared!r}, text sha256 {normalized_sha[:16]}…",
-                hint="add the article first (`beyan add-article`), or pass --add-articles to create it from the task",
-            )
-            return None
-        if normalize_newlines(text) != article.text:
-            first = next(
-                (i for i, (a, b) in enumerate(zip(normalize_newlines(text), article.text, strict=False)) if a != b),
-                min(len(text), len(article.text)),
-            )
-            self.issues.error(
-                "task-text-mismatch",
-                where,
-                f"the task's text differs from corpus article {article.article_id} (first at character {first})",
-                expected=repr(article.text[max(0, first - 20) : first + 20]),
-                found=repr(normalize_newlines(text)[max(0, first - 20) : first + 20]),
-                hint="the text was edited in Label Studio after import; beyan never re-anchors spans silently. "
-                "Restore the task text, or add the edited text as a new article",
-            )
-            return None
-        declared_sha = data.get("text_sha256")
-        if isinstance(declared_sha, str) and declared_sha not in (
-            article.text_sha256,
-            sha256_hex(text.encode("utf-8")),
-        ):
-            self.issues.warning(
-                "text-hash-mismatch",
-                (*where, "data.text_sha256"),
-                "the task's declared text hash does not match its text; the text itself matches the corpus",
-                expected=article.text_sha256,
-                found=declared_sha,
-            )
-        return article
-
-    def _new_article(self, data: dict[str, Any], text: str, where: tuple[str, ...]) -> Article | None:
-        raw = text.encode("utf-8")
-        article_id = article_id_for(raw)
-        if article_id in self._added:
-            return self._article(article_id)
-        language = data.get("language") if isinstance(data.get("language"), str) else self.language
-        if language is None:
-            self.issues.error(
-                "missing-language",
-                where,
-                "a new article needs a language",
-                hint="give data.language in the task, or pass --language",
-            )
-            return None
-        extra: dict[str, Any] = {}
-        for key in ("title", "section"):
-            if isinstance(data.get(key), str):
-                extra[key] = data[key]
-        if data.get("published") is not None:
-            try:
-                extra["published"] = parse_published(str(data["published"]), where=(*where, "data.published")).value
-            except BeyanError as error:
-                self.issues.extend(error.issues)
-                return None
-        source_file = f"{article_id}.txt"  # never a name taken from the task: it could be anything
-        meta = article_meta(
-            article_id=article_id,
-            source_file=source_file,
-            fmt="plain",
-            language=language,
-            rights=Rights.unknown("Created from a Label Studio task by --add-articles; rights not yet cleared."),
-            source=data.get("source") if isinstance(data.get("source"), str) else None,
-            source_id=data.get("article_id") if isinstance(data.get("article_id"), str) else None,
-            url=data.get("url") if isinstance(data.get("url"), str) else None,
-            extra=extra,
-        )
-        try:
-            article = article_from_raw(article_id, raw, meta, meta_where=" > ".join(where), raw_where=" > ".join(where))
-        except BeyanError as error:
-            self.issues.extend(error.issues)
-            return None
-        assert self.corpus is not None and self.txn is not None
-        folder = self.corpus.articles_dir / article_id
-        self.txn.write_bytes(folder / meta["source_file"], raw)
-        self.txn.write_text(folder / ARTICLE_FILE, dumps(meta))
-        self._remember(article)
-        self._text_index()[article.text_sha256] = article_id
-        self.articles_added.append(article_id)
-        self._added.add(article_id)
-        self.issues.info("article-added", where, f"created corpus article {article_id} from the task (rights unknown)")
-        return article
-
-    # ------------------------------------------------------------ stored annotations
-
-    def _stored(self, article_id: str) -> list[Annotation]:
-        if self.corpus is None or self.txn is None:
-            return []
-        if article_id in self._staged:
-            staged = self.txn.staged_path(self._relative(self.corpus.articles_dir / article_id / ANNOTATIONS_FILE))
-            data = json.loads(staged.read_text("utf-8"))
-            return [annotation_from_json(a, article_id=article_id) for a in data["annotations"]]
-        _, annotations = self.corpus.read_annotations(article_id)
-        return annotations
-
-    # ------------------------------------------------------------ tasks
-
-    def run(self, path: Path) -> dict[str, Any]:
+    def read(self, path: Path) -> dict[str, Any]:
         state = ReadState()
         before = self.reconciliation.row(REGION)
         foreign_before = self.issues.counts[("error", "unknown-control")]
@@ -359,24 +194,22 @@ class LabelStudioImport:
                 self.progress(self.tasks_done)
         if state.had_bom:
             self.issues.warning("bom", (str(path),), "the export starts with a byte-order mark; it was skipped")
+        if state.compressed:
+            self.issues.info("compressed", (str(path),), "the export is gzip-compressed; read as it is")
         read, imported, _ = (now - then for now, then in zip(self.reconciliation.row(REGION), before, strict=True))
         if read and not imported and self.issues.counts[("error", "unknown-control")] > foreign_before:
             # One cause, one report: the per-result errors it explains stay in the rejects file only.
             names = sorted(self._foreign_names)
-            self.issues.drop(
-                lambda issue: (
-                    issue.location[:1] == (str(path),) and issue.code in ("unknown-control", "annotation-unusable")
-                )
-            )
+            interface = self.schema.interface
+            self.issues.drop(lambda issue: issue.location[:1] == (str(path),) and issue.code == "unknown-control")
             self.issues.error(
                 "foreign-config",
                 (str(path),),
                 "no region of this export uses beyan's labeling config: it comes from another project",
-                expected=f"labels from '{self.interface.labels_name}' with roles {self.interface.roles.names}",
+                expected=f"labels from '{interface.labels_name}' with roles {interface.roles.names}",
                 found="labels from " + ", ".join(repr(n) for n in names) if names else None,
                 hint="export the project that uses `beyan labelstudio-config`",
             )
-        self._foreign_names.clear()
         return {"file": path.name, "sha256": state.sha256}
 
     def _reject_task(self, export_task: ExportTask, code: str, reason: str) -> None:
@@ -387,16 +220,32 @@ class LabelStudioImport:
         self.outcomes["rejected"] += 1
         task = export_task.task if isinstance(export_task.task, dict) else {}
         annotations = task.get("annotations")
-        for annotation in annotations if isinstance(annotations, list) else []:
-            self._reject_annotation_items(annotation, (*where, "annotation"), code, f"task rejected: {reason}")
+        for index, annotation in enumerate(annotations if isinstance(annotations, list) else []):
+            self._reject_annotation(
+                annotation, (*where, _annotation_label(annotation, index)), code, f"task rejected: {reason}"
+            )
         self._count_side_items(task, where)
 
-    def _reject_annotation_items(self, annotation: Any, where: tuple[str, ...], code: str, reason: str) -> None:
-        self.reconciliation.add(ANNOTATIONS, "rejected")
-        self.rejects.write(ANNOTATIONS, where, code, reason)
+    def _reject_annotation(self, annotation: Any, where: tuple[str, ...], code: str, reason: str) -> None:
+        """An annotation not imported, with all its results; the rejects file gets it in full (identities scrubbed)."""
+        self.reconciliation.add(ANNOTATION_ITEMS, "rejected")
         results = annotation.get("result") if isinstance(annotation, dict) else None
         for result in results if isinstance(results, list) else []:
-            self.reconciliation.add(_kind_of(result, self.interface), "rejected")
+            self.reconciliation.add(self._kind_of(result), "rejected")
+        self.rejects.write(ANNOTATION_ITEMS, where, code, reason, annotation=self.pseudonymizer.scrub(annotation))
+
+    def _kind_of(self, result: Any) -> str:
+        if not isinstance(result, dict):
+            return OTHER
+        kind = result.get("type")
+        if kind == "labels":
+            return REGION
+        if kind == "relation":
+            return RELATION
+        if kind in ("choices", "textarea"):
+            control = self.index.controls.get(str(result.get("from_name")))
+            return DOCUMENT if isinstance(control, DocumentChoices) and kind == "choices" else ATTRIBUTE
+        return OTHER
 
     def _count_side_items(self, task: dict[str, Any], where: tuple[str, ...]) -> None:
         """Drafts and predictions are read and reported, never mistaken for gold."""
@@ -404,28 +253,29 @@ class LabelStudioImport:
             (DRAFTS, "draft-not-submitted", "a draft is unfinished work, not an annotation"),
             (PREDICTIONS, "prediction-not-gold", "a prediction is a model's suggestion, not an annotation"),
         ):
-            items = task.get(kind)
-            if isinstance(items, list) and items:
-                self.reconciliation.add(kind, "rejected", len(items))
-                for item in items:
+            found = task.get(kind)
+            if isinstance(found, list) and found:
+                self.reconciliation.add(kind, "rejected", len(found))
+                for item in found:
                     item_id = item.get("id") if isinstance(item, dict) else item
                     self.rejects.write(kind, (*where, f"{kind[:-1]} {item_id}"), code, reason)
 
     def _task(self, export_task: ExportTask) -> None:
         where = (export_task.file, export_task.label)
         task = export_task.task
+        issues = self.issues
         if not isinstance(task, dict):
-            self.issues.error("wrong-type", where, "a task must be a JSON object", found=json_type(task))
+            issues.error("wrong-type", where, "a task must be a JSON object", found=json_type(task))
             self._reject_task(export_task, "wrong-type", "not an object")
             return
         data = task.get("data")
         task_id = _int_or_none(task.get("id"))
         if "data" in task and not isinstance(data, dict):
-            self.issues.error("wrong-type", (*where, "data"), "data must be an object", found=json_type(data))
+            issues.error("wrong-type", (*where, "data"), "data must be an object", found=json_type(data))
             self._reject_task(export_task, "wrong-type", "data is not an object")
             return
         if not isinstance(data, dict) or "annotations" not in task:
-            self.issues.error(
+            issues.error(
                 "not-a-full-export",
                 where,
                 "the task lacks 'data' or 'annotations': this is not Label Studio's full JSON export",
@@ -434,13 +284,18 @@ class LabelStudioImport:
             self._reject_task(export_task, "not-a-full-export", "no data or annotations")
             return
         if task_id is None:
-            self.issues.error("missing-id", where, "the task has no integer id", found=repr(task.get("id")))
-            self._reject_task(export_task, "missing-id", "no task id")
+            raw_id = task.get("id")
+            if isinstance(raw_id, int) and not isinstance(raw_id, bool):
+                code, message = "invalid-id", "the task id does not fit in 64 bits"
+            else:
+                code, message = "missing-id", "the task has no integer id"
+            issues.error(code, where, message, found=repr(raw_id))
+            self._reject_task(export_task, code, message)
             return
         project = _int_or_none(task.get("project"))
         first = self._seen_tasks.get((project, task_id))
         if first is not None:
-            self.issues.error(
+            issues.error(
                 "duplicate-task",
                 where,
                 f"this task id appears twice; the first copy (task #{first[1]} of {first[0]}) was used, "
@@ -449,200 +304,279 @@ class LabelStudioImport:
             )
             self._reject_task(export_task, "duplicate-task", "task id seen before in this import")
             return
-        self._seen_tasks[(project, task_id)] = (export_task.file, export_task.index)  # one shared file name
-        text = data.get(self.interface.text_name)
+        self._seen_tasks[(project, task_id)] = (export_task.file, export_task.index)
+        text_name = self.schema.interface.text_name
+        text = data.get(text_name)
         if not isinstance(text, str):
-            code, message = (
-                ("missing-text", "the task has no text")
-                if text is None
-                else ("wrong-type", "the task's text must be a string")
+            other = [key for key in TEXT_KEYS_OF_OTHER_PROJECTS if key in data]
+            if text is None and other:
+                code, message = (
+                    "not-a-text-project",
+                    f"the task's data has {other[0]!r}, not {text_name!r}: not a text project",
+                )
+            elif text is None:
+                code, message = "missing-text", "the task has no text"
+            else:
+                code, message = "wrong-type", "the task's text must be a string"
+            issues.error(
+                code,
+                (*where, f"data.{text_name}"),
+                message,
+                found=json_type(text) if not other else f"data keys {sorted(data)[:6]}",
+                hint="export the text project that uses `beyan labelstudio-config`" if other else None,
             )
-            self.issues.error(code, (*where, f"data.{self.interface.text_name}"), message, found=json_type(text))
             self._reject_task(export_task, code, message)
             return
         annotations = task.get("annotations")
         if not isinstance(annotations, list):
-            self.issues.error(
+            issues.error(
                 "wrong-type", (*where, "annotations"), "annotations must be a list", found=json_type(annotations)
             )
             self._reject_task(export_task, "wrong-type", "annotations is not a list")
             return
-        article = self._match(data, text, where)
-        if article is None:
+        match = self.matcher.match(data, text, where, issues)
+        if match is None:
             self._reject_task(export_task, "unmatched", "no matching corpus article")
             return
-        self.reconciliation.add(TASKS, "imported")
-        self._count_side_items(task, where)
+        self._convert_task(export_task, task, annotations, match, project, task_id, text, where)
+
+    def _convert_task(
+        self,
+        export_task: ExportTask,
+        task: dict[str, Any],
+        annotations: list[Any],
+        match: Match,
+        project: int | None,
+        task_id: int,
+        text: str,
+        where: tuple[str, ...],
+    ) -> None:
         task_text = TaskText.of(text)
-        incoming: list[Annotation] = []
-        seen_ids: set[int] = set()
+        converted: list[tuple[Any, tuple[str, ...], Annotation | None, Items | None]] = []
+        failed = False
+        seen: dict[int, Any] = {}
         for index, annotation in enumerate(annotations):
+            at = (*where, _annotation_label(annotation, index))
             annotation_id = _int_or_none(annotation.get("id")) if isinstance(annotation, dict) else None
-            if annotation_id is not None and annotation_id in seen_ids:
-                at = (*where, f"annotation {annotation_id}")
+            if annotation_id is not None and annotation_id in seen:
+                if seen[annotation_id] == annotation:
+                    self.issues.warning(
+                        "duplicate-annotation", at, "the same annotation appears twice in the task; read once"
+                    )
+                    self._reject_annotation(annotation, at, "duplicate-annotation", "a second copy of an annotation")
+                    continue
                 self.issues.error(
-                    "duplicate-id", at, "this annotation id appears twice in the task; the second copy is not imported"
+                    "duplicate-id",
+                    at,
+                    "two different annotations of the task share this id",
+                    hint="export the project again",
                 )
-                self._reject_annotation_items(annotation, at, "duplicate-id", "annotation id seen before in this task")
+                failed = True
+                converted.append((annotation, at, None, None))
                 continue
             if annotation_id is not None:
-                seen_ids.add(annotation_id)
-            converted = self._annotation(annotation, index, project, task_id, article, task_text, where)
-            if converted is not None:
-                incoming.append(converted)
-        self._merge(article, project, task_id, incoming, where)
+                seen[annotation_id] = annotation
+            if isinstance(annotation, dict) and annotation.get("was_cancelled"):
+                self.issues.info(
+                    "cancelled-annotation", at, "the annotator skipped (cancelled) this task; not imported"
+                )
+                self._reject_annotation(annotation, at, "cancelled-annotation", "cancelled (skipped) by the annotator")
+                continue
+            result, items = self._annotation(annotation, at, match, project, task_id, task_text)
+            if result is None:
+                failed = True
+            converted.append((annotation, at, result, items))
+        self._count_side_items(task, where)
+        if failed:
+            self.reconciliation.add(TASKS, "rejected")
+            self.outcomes["rejected"] += 1
+            self.rejects.write(TASKS, where, "task-not-imported", "a result of one of its annotations was rejected")
+            for annotation, at, result, items in converted:
+                if items is not None:
+                    self._write_item_rejects(items, result is not None)
+                reason = (
+                    "rejected (see its results)" if result is None else "another annotation of the task was rejected"
+                )
+                self._reject_annotation(
+                    annotation, at, "annotation-rejected" if result is None else "task-not-imported", reason
+                )
+            return
+        self.reconciliation.add(TASKS, "imported")
+        incoming: list[IncomingAnnotation] = []
+        for _annotation, at, result, items in converted:
+            assert result is not None and items is not None
+            self.reconciliation.add(ANNOTATION_ITEMS, "imported")
+            counts = items.counts()
+            for kind, n in counts.items():
+                self.reconciliation.add(kind, "imported", n)
+            record = annotation_to_record(result)
+            incoming.append(IncomingAnnotation(result.key, record, encode(record), list(at), dict(counts)))
+        if not incoming:
+            self.outcomes["nothing to import"] += 1
+            return
+        task_key = Origin(TOOL, self.instance, project, task_id, None).task_key
+        line = IncomingTask(list(where), match.article_id, task_key, match.new_record, incoming).to_line()
+        self._spill_line(shard_of(match.article_id), line)
 
     def _annotation(
         self,
         annotation: Any,
-        index: int,
+        at: tuple[str, ...],
+        match: Match,
         project: int | None,
         task_id: int,
-        article: Article,
         task_text: TaskText,
-        where: tuple[str, ...],
-    ) -> Annotation | None:
+    ) -> tuple[Annotation | None, Items | None]:
+        issues = self.issues
         if not isinstance(annotation, dict):
-            self.issues.error(
-                "wrong-type",
-                (*where, f"annotation #{index}"),
-                "an annotation must be an object",
-                found=json_type(annotation),
-            )
-            self._reject_annotation_items(annotation, (*where, f"annotation #{index}"), "wrong-type", "not an object")
-            return None
+            issues.error("wrong-type", at, "an annotation must be an object", found=json_type(annotation))
+            return None, None
         annotation_id = _int_or_none(annotation.get("id"))
-        at = (*where, f"annotation {annotation_id if annotation_id is not None else '#' + str(index)}")
         if annotation_id is None:
-            self.issues.error("missing-id", at, "the annotation has no integer id", found=repr(annotation.get("id")))
-            self._reject_annotation_items(annotation, at, "missing-id", "no annotation id")
-            return None
-        if annotation.get("was_cancelled"):
-            self.issues.info("cancelled-annotation", at, "the annotator skipped (cancelled) this task; not imported")
-            self._reject_annotation_items(
-                annotation, at, "cancelled-annotation", "cancelled (skipped) by the annotator"
+            issues.error("missing-id", at, "the annotation has no integer id", found=repr(annotation.get("id")))
+            return None, None
+        unique_id = annotation.get("unique_id") if isinstance(annotation.get("unique_id"), str) else None
+        if unique_id is None and self.instance is None and self.require_origin:
+            issues.error(
+                "unbound-origin",
+                at,
+                "the annotation has no unique_id, so it cannot be told apart from another server's annotation "
+                f"{annotation_id} of task {task_id}",
+                hint="say which Label Studio instance wrote the export: --instance NAME (a name you keep for that "
+                "server), or set labelstudio_instance in corpus.json",
             )
-            return None
+            return None, None
         results = annotation.get("result")
         if not isinstance(results, list):
-            self.issues.error("wrong-type", (*at, "result"), "result must be a list", found=json_type(results))
-            self._reject_annotation_items(annotation, at, "wrong-type", "result is not a list")
-            return None
+            issues.error("wrong-type", (*at, "result"), "result must be a list", found=json_type(results))
+            return None, None
+        labels_name = self.schema.interface.labels_name
         self._foreign_names.update(
             str(r.get("from_name"))
             for r in results
-            if isinstance(r, dict) and r.get("type") == "labels" and r.get("from_name") != self.interface.labels_name
+            if isinstance(r, dict) and r.get("type") == "labels" and r.get("from_name") != labels_name
         )
         dated = annotation.get("created_at") or annotation.get("updated_at")
-        converter = AnnotationConverter(
-            self.interface,
-            task_text,
-            article.text,
-            self.issues,
-            at,
+        items = Items(at, issues)
+        statements, topics = convert_results(
+            results,
+            schema=self.schema,
+            task_text=task_text,
+            items=items,
             annotated_at=dated if isinstance(dated, str) else None,
         )
-        conversion = converter.convert(results)
-        self.reconciliation.merge(conversion.counts)
-        for kind, location, code, reason in conversion.rejects:
-            self.rejects.write(kind, location, code, reason)
-        if results and not conversion.statements and not conversion.topics:
-            self.issues.error(
-                "annotation-unusable",
-                at,
-                "nothing in this annotation could be imported",
-                hint="see the errors below for each result",
-            )
-            self.reconciliation.add(ANNOTATIONS, "rejected")
-            self.rejects.write(ANNOTATIONS, at, "annotation-unusable", "no result could be imported")
-            return None
+        if items.failed:
+            return None, items
         if not results:
-            self.issues.warning(
-                "empty-annotation", at, "the annotation is empty: it says the article has no statements"
-            )
-        self.reconciliation.add(ANNOTATIONS, "imported")
+            issues.warning("empty-annotation", at, "the annotation is empty: it says the article has no statements")
         identity = annotation.get("completed_by")
         username = annotation.get("created_username")
         if not isinstance(identity, dict) and isinstance(username, str) and "@" in username:
             identity = username
-        origin = Origin("label-studio", project, task_id, annotation_id)
-        return Annotation(
-            key=origin.key,
-            article_id=article.article_id,
-            annotator=self.pseudonymizer.of_user(identity),
-            origin=origin,
-            ground_truth=bool(annotation.get("ground_truth", False)),
-            created_at=annotation.get("created_at") if isinstance(annotation.get("created_at"), str) else None,
-            updated_at=annotation.get("updated_at") if isinstance(annotation.get("updated_at"), str) else None,
-            topics=conversion.topics,
-            statements=tuple(conversion.statements),
+        origin = Origin(TOOL, self.instance, project, task_id, annotation_id, unique_id)
+        created, updated = annotation.get("created_at"), annotation.get("updated_at")
+        return (
+            Annotation(
+                key=origin.key,
+                article_id=match.article_id,
+                annotator=self.pseudonymizer.of_user(identity),
+                origin=origin,
+                ground_truth=bool(annotation.get("ground_truth", False)),
+                created_at=created if isinstance(created, str) else None,
+                updated_at=updated if isinstance(updated, str) else None,
+                topics=topics,
+                statements=tuple(statements),
+                text_sha256=match.text_sha256,
+            ),
+            items,
         )
 
-    def _merge(
-        self, article: Article, project: int | None, task_id: int, incoming: list[Annotation], where: tuple[str, ...]
-    ) -> None:
-        """Replace this task's stored annotations by the incoming ones when they are as new or newer."""
-        stored = self._stored(article.article_id)
-        prefix = Origin("label-studio", project, task_id, None).task_key + "/"
-        same_task = [a for a in stored if a.key.startswith(prefix)]
-        others = [a for a in stored if not a.key.startswith(prefix)]
-        if not incoming:
-            self.outcomes["nothing to import"] += 1
-            return
-
-        def as_json(items: list[Annotation]) -> list[dict[str, Any]]:
-            return [annotation_to_json(a) for a in sorted(items, key=lambda a: a.key)]
-
-        if as_json(same_task) == as_json(incoming):
-            self.outcomes["unchanged"] += 1
-            return
-        if same_task:
-            newest_stored = max(a.updated_at or a.created_at or "" for a in same_task)
-            newest_incoming = max(a.updated_at or a.created_at or "" for a in incoming)
-            if newest_incoming < newest_stored:
-                self.issues.warning(
-                    "older-export",
-                    where,
-                    "the corpus holds newer annotations of this task; this export's are not imported",
-                    expected=f"updated at or after {newest_stored}",
-                    found=newest_incoming,
+    def _write_item_rejects(self, items: Items, annotation_ok: bool) -> None:
+        """Every result of an annotation that is not imported: its own reason, or that of the annotation."""
+        for kind, location, code, reason in items.rejects:
+            self.rejects.write(kind, location, code, reason)
+        for item, state in enumerate(items.state):
+            if state != REJECTED:
+                reason = (
+                    "another annotation of the task was rejected" if annotation_ok else "its annotation was rejected"
                 )
-                self.reconciliation.counts[(ANNOTATIONS, "imported")] -= len(incoming)
-                self.reconciliation.counts[(ANNOTATIONS, "rejected")] += len(incoming)
-                for annotation in incoming:
-                    self.rejects.write(
-                        ANNOTATIONS,
-                        (*where, f"annotation {annotation.origin.annotation}"),
-                        "older-export",
-                        "older than the stored annotation",
-                    )
-                self.outcomes["older, kept stored"] += 1
-                return
-            self.issues.info(
-                "task-replaced",
-                where,
-                f"replaced {len(same_task)} stored annotation(s) of this task with {len(incoming)} from this export",
+                self.rejects.write(items.kinds[item], items.location(item), "follows-rejection", reason)
+
+    # ------------------------------------------------------------ the spill
+
+    def _spill_line(self, shard: str, line: bytes) -> None:
+        self._spill.setdefault(shard, []).append(line)
+        self._spilled += len(line)
+        if self._spilled > SPILL_BYTES:
+            self._flush_spill()
+
+    def _flush_spill(self) -> None:
+        for shard, lines in self._spill.items():
+            with open(self._spill_dir / f"{shard}.jsonl", "ab") as handle:
+                handle.writelines(lines)
+        self._spill.clear()
+        self._spilled = 0
+
+    def spilled_shards(self) -> list[str]:
+        self._flush_spill()
+        return sorted(p.stem for p in self._spill_dir.glob("*.jsonl"))
+
+    def spilled_tasks(self, shard: str) -> list[IncomingTask]:
+        with open(self._spill_dir / f"{shard}.jsonl", "rb") as handle:
+            return [IncomingTask.from_line(line) for line in handle]
+
+    # ------------------------------------------------------------ phase two: plan and apply, shard by shard
+
+    def plan_and_stage(
+        self, *, replace: bool, dry_run: bool, command: str, sources: list[str]
+    ) -> tuple[list[TaskPlan], Changeset]:
+        """Plan every shard and stage its changes (none once a plan is refused, none in a dry run)."""
+        assert self.corpus is not None
+        changeset = self.corpus.changeset(command=command, source=sources)
+        plans: list[TaskPlan] = []
+        refused = False
+        for shard in self.spilled_shards():
+            tasks = self.spilled_tasks(shard)
+            stored_annotations = read_shard(self.corpus.root, ANNOTATIONS, shard)
+            stored_articles = read_shard(self.corpus.root, ARTICLES, shard)
+            shard_plans, changes = plan_shard(
+                tasks, stored_annotations, stored_articles, replace=replace, issues=self.issues
             )
-            self.outcomes["replaced"] += 1
-        else:
-            self.outcomes["new"] += 1
-        if self.corpus is None or self.txn is None:
-            return
-        path = self.corpus.articles_dir / article.article_id / ANNOTATIONS_FILE
-        self.txn.write_text(path, annotations_document(article.article_id, article.text_sha256, others + incoming))
-        self._staged.add(article.article_id)
+            plans.extend(shard_plans)
+            for annotation in changes.older:
+                self.reconciliation.move(ANNOTATION_ITEMS)
+                for kind, n in annotation.counts.items():
+                    self.reconciliation.move(kind, n)
+                self.rejects.write(
+                    ANNOTATION_ITEMS,
+                    tuple(annotation.location),
+                    "older-export",
+                    "older than the stored version of this annotation",
+                    items=annotation.counts,
+                )
+            refused = refused or any(p.refused for p in shard_plans)
+            if refused or dry_run:
+                continue
+            changeset.stage_shard(ARTICLES, shard, changes.articles, stored=stored_articles)
+            changeset.stage_shard(ANNOTATIONS, shard, changes.annotations, stored=stored_annotations)
+        for plan in plans:
+            self.outcomes[plan.outcome] += 1
+        return plans, changeset
 
 
-def _standalone_article(text: str) -> Article:
-    """A task's own text as an article, for checking an export without a corpus."""
-    normalized = normalize_newlines(text)
-    return Article(
-        article_id=article_id_for(text.encode("utf-8")),
-        language="und",
-        text=normalized,
-        text_sha256=sha256_hex(normalized.encode("utf-8")),
-        rights=Rights.unknown(),
-    )
+def _annotation_label(annotation: Any, index: int) -> str:
+    annotation_id = _int_or_none(annotation.get("id")) if isinstance(annotation, dict) else None
+    return f"annotation {annotation_id}" if annotation_id is not None else f"annotation #{index}"
+
+
+def _resolve_instance(opened: Corpus, instance: str | None, url: str | None) -> str | None:
+    if instance is not None:
+        return instance
+    if opened.info.labelstudio_instance:
+        return opened.info.labelstudio_instance
+    if url is not None:
+        return url.rstrip("/")
+    return None
 
 
 def import_labelstudio(
@@ -651,20 +585,27 @@ def import_labelstudio(
     exports: list[Path | str] | None = None,
     url: str | None = None,
     project: int | None = None,
+    instance: str | None = None,
     add_articles: bool = False,
     language: str | None = None,
     rejects: Path | str | None = None,
     keep_export: bool = False,
     dry_run: bool = False,
+    replace: bool = False,
     progress: Progress | None = None,
 ) -> ImportResult:
     """Import Label Studio full JSON exports (files, folders, or pulled from a server) into ``corpus``.
 
-    Nothing is written unless the whole run succeeds; with ``dry_run`` nothing is written at all.
+    An annotation is identified by its ``unique_id``, or, in exports without one, by the Label Studio
+    ``instance`` (a name for the server; by default the corpus's ``labelstudio_instance``, or the
+    ``url`` pulled from) with its project, task and annotation ids. The import's plan is computed
+    first; a plan that would remove or replace stored gold is refused (nothing written) unless
+    ``replace``. With ``dry_run`` the plan is computed and nothing is written.
     """
     opened = Corpus.open(corpus)
     paths: list[Path] = []
     temporary: Path | None = None
+    skipped = Issues()
     if url is not None:
         if project is None:
             raise fail("missing-project", ("--project",), "pulling from a server needs the project id", exit_code=2)
@@ -673,49 +614,105 @@ def import_labelstudio(
         temporary = download_export(url=url, project=project)
         paths = [temporary]
     for export in exports or []:
-        paths.extend(export_files(Path(export)))
+        found = export_files(Path(export))
+        report_skipped(found, skipped)
+        paths.extend(found.files)
     if not paths:
         raise fail("no-exports", (), "nothing to import: give export files or --url and --project", exit_code=2)
     pseudonymizer = Pseudonymizer.from_environment()
-    writer = _RejectsWriter(None if dry_run or rejects is None else Path(rejects))
-    run = LabelStudioImport(
+    writer = RejectsWriter(None if dry_run or rejects is None else Path(rejects))
+    run = ImportRun(
         opened,
         pseudonymizer=pseudonymizer,
         add_articles=add_articles,
         language=language,
+        instance=_resolve_instance(opened, instance, url),
         rejects=writer,
         progress=progress,
     )
+    run.issues.extend(skipped)
     exports_read: list[dict[str, Any]] = []
-    assert run.txn is not None
+    changeset: Changeset | None = None
+    entry: JournalEntry | None = None
+    plans: list[TaskPlan] = []
+    sources = [url if url is not None and path == temporary else str(path) for path in paths]
     try:
         for path in paths:
-            exports_read.append(run.run(path))
-            if keep_export and not dry_run:
-                archived = pseudonymizer.scrub(json.loads(path.read_bytes().decode("utf-8-sig")))
-                target = opened.root / "labelstudio" / f"{path.stem}.{exports_read[-1]['sha256'][:12]}.json"
-                run.txn.write_text(target, dumps(archived))
+            exports_read.append(run.read(path))
+        plans, changeset = run.plan_and_stage(
+            replace=replace, dry_run=dry_run, command="import-labelstudio", sources=sources
+        )
+        refused = any(plan.refused for plan in plans)
         if not run.reconciliation.balanced():  # pragma: no cover - an internal invariant
             raise BeyanError(f"internal error: the reconciliation does not add up:\n{run.reconciliation.render()}")
-        changed = run.txn.changes
-        if dry_run:
-            run.txn.abort()
+        if refused or dry_run:
+            changeset.abort()
         else:
-            run.txn.commit()
+            if keep_export:
+                for path, info in zip(paths, exports_read, strict=True):
+                    archived = pseudonymizer.scrub(json.loads(_read_export_text(path)))
+                    name = path.name.removesuffix(".gz").removesuffix(".json")
+                    changeset.put_file(f"labelstudio/{name}.{info['sha256'][:12]}.json", _dumps(archived))
+            changeset.details = {"tasks": len(plans), **plan_totals(plans)}
+            entry = changeset.commit()
     except BaseException:
-        run.txn.abort()
+        if changeset is not None:
+            changeset.abort()
         writer.close(keep=False)
+        run.close()
         raise
     finally:
         if temporary is not None:
             temporary.unlink(missing_ok=True)
     writer.close(keep=True)
+    run.close()
+    opened.forget()
+    refused = any(plan.refused for plan in plans)
+    added = sorted({plan.article_id for plan in plans if plan.article_added}) if entry is not None else []
     return ImportResult(
         reconciliation=run.reconciliation,
         issues=run.issues,
+        plans=plans,
         outcomes=run.outcomes,
         rejects_path=writer.path,
-        articles_added=run.articles_added,
+        articles_added=added,
         exports=exports_read,
-        changed_files=changed,
+        journal_entry=entry.id if entry is not None else None,
+        changed_records=changeset.changed_records if changeset is not None and entry is not None else 0,
+        dry_run=dry_run,
+        refused=refused,
     )
+
+
+def _read_export_text(path: Path) -> str:
+    raw = path.read_bytes()
+    if raw[:2] == b"\x1f\x8b":
+        import gzip
+
+        raw = gzip.decompress(raw)
+    return raw.decode("utf-8-sig")
+
+
+def _dumps(value: Any) -> bytes:
+    from beyan.jsonio import dumps
+
+    return dumps(value).encode("utf-8")
+
+
+def check_export(path: Path, *, corpus: Path | str | None, issues: Issues) -> None:
+    """Every check of an import, without writing: against ``corpus`` if given, else each task's own text."""
+    import secrets
+
+    opened = Corpus.open(corpus) if corpus is not None else None
+    run = ImportRun(opened, pseudonymizer=Pseudonymizer(secrets.token_hex(16)), require_origin=False)
+    try:
+        found = export_files(path)
+        report_skipped(found, run.issues)
+        for file in found.files:
+            run.read(file)
+    finally:
+        run.close()
+    for issue in run.issues.items:
+        if issue.severity != "info":
+            issues.items.append(issue)
+            issues.counts[(issue.severity, issue.code)] += 1

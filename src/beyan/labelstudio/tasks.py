@@ -14,10 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from beyan.corpus import Corpus
+from beyan.fields import build, value_of
 from beyan.issues import fail
 from beyan.jsonio import dumps
 from beyan.labelstudio.to_results import statements_to_results
-from beyan.records import AnnotatedStatement, Article
+from beyan.records import AnnotatedStatement, Article, Statement
+from beyan.schema import current
 from beyan.transforms.adjudication import adjudicate
 
 PreAnnotator = Callable[[Article], Any]
@@ -67,28 +69,24 @@ def _gold_preannotator(corpus: Corpus, policy: str) -> PreAnnotator:
     from beyan.issues import Issues
 
     def preannotate(article: Article) -> tuple[list[AnnotatedStatement], tuple[str, ...]]:
-        _, annotations = corpus.read_annotations(article.article_id)
+        annotations = corpus.read_annotations(article.article_id)
         topics, gold = adjudicate(article, annotations, policy=policy, issues=Issues())
-        by_id = {s.statement_id: s for s in gold}
-        statements = [
-            AnnotatedStatement(
-                content=s.content,
-                quote_type=s.quote_type,
-                speakers=s.speakers,
-                cues=s.cues,
-                addressees=s.addressees,
-                speaker_unknown=s.speaker_unknown,
-                speaker=s.speaker,
-                cue_lemma=s.cue_lemma,
-                stance=s.stance,
-                stance_target=s.stance_target,
-                parent=by_id[s.parent_statement_id].content if s.parent_statement_id in by_id else None,
-            )
-            for s in gold
-        ]
-        return statements, topics
+        return gold_as_annotated(gold), topics
 
     return preannotate
+
+
+def gold_as_annotated(gold: list[Statement]) -> list[AnnotatedStatement]:
+    """Gold statements as one annotator's statements (for pre-annotating with the gold)."""
+    by_id = {s.statement_id: s for s in gold}
+    fields = [f.name for f in current().annotated_fields]
+    statements: list[AnnotatedStatement] = []
+    for statement in gold:
+        values = {name: value_of(statement, name) for name in fields}
+        parent = by_id.get(statement.parent_statement_id or "")
+        values["parent"] = parent.content_spans if parent is not None else None
+        statements.append(build(AnnotatedStatement, values))
+    return statements
 
 
 def labelstudio_tasks(

@@ -1,8 +1,10 @@
 """Statements -> Label Studio results: pre-annotations, round-trip tests, synthetic exports.
 
-The inverse of :mod:`beyan.labelstudio.results`. Each distinct (role, span) becomes one
-region with a deterministic id, shared by every statement that uses it; relations and
-per-region choices and texts follow the annotation interface of the schema.
+The inverse of the import (:mod:`~beyan.labelstudio.parse`, :mod:`~beyan.labelstudio.assemble`),
+walking the same schema: each distinct (role, span) becomes one region with a deterministic id,
+shared by every statement that uses it; every span field's regions are linked to the content by
+the relation whose rule connects their role to content; every per-region control's value goes
+on the first region of its role.
 """
 
 from __future__ import annotations
@@ -10,10 +12,12 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from beyan.labelstudio.results import unknown_speaker_label
+from beyan.fields import value_of
 from beyan.records import AnnotatedStatement, Span
+from beyan.schema import current
 from beyan.schema.types import AnnotationInterface, RegionChoices, RegionText
-from beyan.schema.v1 import INTERFACE
+
+CONTINUES, NESTED = "continues", "nested"
 
 
 def region_id(role: str, span: Span) -> str:
@@ -25,16 +29,23 @@ def statements_to_results(
     text: str,
     *,
     topics: tuple[str, ...] | list[str] = (),
-    interface: AnnotationInterface = INTERFACE,
+    interface: AnnotationInterface | None = None,
     offsets: str = "code points",
 ) -> list[dict[str, Any]]:
     """Label Studio results for ``statements`` over ``text``.
 
     ``offsets="utf16"`` writes UTF-16 code-unit offsets, as Label Studio did before late 2021.
     """
+    schema = current()
+    interface = interface or schema.interface
     roles, relations = interface.roles, interface.relations
     results: list[dict[str, Any]] = []
     regions: dict[tuple[str, Span], str] = {}
+    link_of_role = {
+        rule.source_role: rule.relation
+        for rule in interface.relation_rules
+        if rule.target_role == "content" and rule.source_role != "content"
+    }
 
     def offset(value: int) -> int:
         if offsets == "utf16":
@@ -62,30 +73,6 @@ def statements_to_results(
             )
         return regions[key]
 
-    def attribute(control_name: str, rid: str, span: Span, value: str | None) -> None:
-        if value is None:
-            return
-        control = interface.control(control_name)
-        span_value: dict[str, Any] = {"start": offset(span.start), "end": offset(span.end)}
-        if isinstance(control, RegionChoices):
-            span_value["choices"] = [value]
-            kind = "choices"
-        elif isinstance(control, RegionText):
-            span_value["text"] = [value]
-            kind = "textarea"
-        else:  # pragma: no cover - the interface declares these controls
-            raise KeyError(control_name)
-        results.append(
-            {
-                "id": rid,
-                "from_name": control_name,
-                "to_name": interface.text_name,
-                "type": kind,
-                "origin": "manual",
-                "value": span_value,
-            }
-        )
-
     def relation(source: str, target: str, key: str) -> None:
         results.append(
             {
@@ -99,49 +86,39 @@ def statements_to_results(
 
     content_ids: dict[tuple[Span, ...], str] = {}
     for statement in statements:
-        ids = [region("content", span) for span in statement.content]
-        content_ids[statement.content] = ids[0]
-        first = statement.content[0]
-        attribute("quote_type", ids[0], first, statement.quote_type)
-        attribute("stance", ids[0], first, statement.stance)
-        attribute("stance_target", ids[0], first, statement.stance_target)
-        if statement.speaker_unknown:
-            attribute("speaker_marker", ids[0], first, unknown_speaker_label(interface))
+        ids = [region("content", span) for span in statement.content_spans]
+        content_ids[statement.content_spans] = ids[0]
         for fragment in ids[1:]:
-            relation(fragment, ids[0], "continues")
-        for span in statement.speakers:
-            sid = region("speaker", span)
-            relation(sid, ids[0], "said")
-        for span in statement.cues:
-            cid = region("cue", span)
-            relation(cid, ids[0], "cue")
-        for span in statement.addressees:
-            aid = region("addressee", span)
-            relation(aid, ids[0], "addressed")
-    # Entity fields go on the first speaker span, cue lemmas on the first cue span, once per region.
-    done: set[tuple[str, str]] = set()
+            relation(fragment, ids[0], CONTINUES)
+        for field in schema.span_fields:
+            if field.role == "content" or field.role not in link_of_role:
+                continue
+            for span in value_of(statement, field.name):
+                relation(region(field.role, span), ids[0], link_of_role[field.role])
+    done: set[tuple[str, str]] = set()  # (region, control): a value once per region
     for statement in statements:
-        if statement.speaker is not None and statement.speakers:
-            span = statement.speakers[0]
-            sid = regions[("speaker", span)]
-            for control in interface.region_controls:
-                if (
-                    isinstance(control, RegionText)
-                    and control.fills.startswith("speaker.")
-                    and (sid, control.name) not in done
-                ):
-                    value = getattr(statement.speaker, control.fills.split(".", 1)[1])
-                    if value is not None:
-                        attribute(control.name, sid, span, value)
-                        done.add((sid, control.name))
-        if statement.cue_lemma is not None and statement.cues:
-            span = statement.cues[0]
-            cid = regions[("cue", span)]
-            if (cid, "cue_lemma") not in done:
-                attribute("cue_lemma", cid, span, statement.cue_lemma)
-                done.add((cid, "cue_lemma"))
+        first_of_role = {"content": statement.content_spans[0]}
+        for field in schema.span_fields:
+            spans = value_of(statement, field.name)
+            if field.role is not None and spans:
+                first_of_role.setdefault(field.role, spans[0])
+        for control in interface.region_controls:
+            span = first_of_role.get(control.on_role)
+            if span is None:
+                continue
+            head, _, member = control.target.partition(".")
+            value = value_of(statement, head)
+            if member:
+                value = None if value is None else value_of(value, member)
+            if isinstance(control, RegionChoices) and control.flag is not None:
+                value = control.vocabulary.name_of(control.flag) if value else None
+            rid = regions[(control.on_role, span)]
+            if value is None or (rid, control.name) in done:
+                continue
+            done.add((rid, control.name))
+            results.append(_attribute(control, interface, rid, offset(span.start), offset(span.end), value))
         if statement.parent is not None and statement.parent in content_ids:
-            relation(content_ids[statement.content], content_ids[statement.parent], "nested")
+            relation(content_ids[statement.content_spans], content_ids[statement.parent], NESTED)
     for document in interface.document_controls:
         if topics:
             results.append(
@@ -155,3 +132,23 @@ def statements_to_results(
                 }
             )
     return results
+
+
+def _attribute(
+    control: RegionChoices | RegionText, interface: AnnotationInterface, rid: str, start: int, end: int, value: Any
+) -> dict[str, Any]:
+    span_value: dict[str, Any] = {"start": start, "end": end}
+    if isinstance(control, RegionChoices):
+        span_value["choices"] = [value]
+        kind = "choices"
+    else:
+        span_value["text"] = [value]
+        kind = "textarea"
+    return {
+        "id": rid,
+        "from_name": control.name,
+        "to_name": interface.text_name,
+        "type": kind,
+        "origin": "manual",
+        "value": span_value,
+    }
