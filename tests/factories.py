@@ -6,6 +6,7 @@ Every name in here is invented; no statement is attributed to a real person.
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -54,16 +55,16 @@ def statement(
     unknown: bool = False,
 ) -> AnnotatedStatement:
     return AnnotatedStatement(
-        content=(span_of(text, content),),
+        content_spans=(span_of(text, content),),
         quote_type=quote_type,
-        speakers=(span_of(text, speaker),) if speaker else (),
-        cues=(span_of(text, cue),) if cue else (),
-        addressees=(span_of(text, addressee),) if addressee else (),
+        speaker_spans=(span_of(text, speaker),) if speaker else (),
+        cue_spans=(span_of(text, cue),) if cue else (),
+        addressee_spans=(span_of(text, addressee),) if addressee else (),
         speaker_unknown=unknown,
         speaker=Speaker(name=name) if name else None,
         stance=stance,
         stance_target=target,
-        parent=parent.content if parent is not None else None,
+        parent=parent.content_spans if parent is not None else None,
     )
 
 
@@ -74,9 +75,17 @@ def task(
     task_id: int = 1,
     project: int = 1,
     article_id: str | None = None,
+    server: str | None = "test-server",
     **data: Any,
 ) -> dict[str, Any]:
+    """A task of a full JSON export. Its annotations get the ``unique_id`` a server ``server`` would
+    give them (stable for the same task and annotation ids); ``server=None`` makes an old-style export
+    without unique ids."""
     payload = {"text": text, **({"article_id": article_id} if article_id else {}), **data}
+    if server is not None:
+        for item in annotations:
+            if isinstance(item, dict) and "unique_id" not in item and isinstance(item.get("id"), int):
+                item["unique_id"] = unique_id(item["id"], task_id, server)
     return {
         "id": task_id,
         "project": project,
@@ -89,6 +98,11 @@ def task(
     }
 
 
+def unique_id(annotation_id: int, task_id: int = 1, server: str = "test-server") -> str:
+    """A stable stand-in for the UUID Label Studio gives every annotation (kept across edits)."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{server}/{task_id}/{annotation_id}"))
+
+
 def annotation(
     results: list[dict[str, Any]],
     *,
@@ -98,6 +112,7 @@ def annotation(
     ground_truth: bool = False,
     cancelled: bool = False,
 ) -> dict[str, Any]:
+    """An annotation as Label Studio exports it (its ``unique_id`` is added by :func:`task`)."""
     return {
         "id": annotation_id,
         "completed_by": user,

@@ -38,7 +38,9 @@ def test_alpha_is_undefined_without_variation() -> None:
 
 
 def _annotation(key: str, statements: list[AnnotatedStatement]) -> Annotation:
-    return Annotation(key, "0" * 16, key, Origin("label-studio", 1, 1, 1), False, None, None, (), tuple(statements))
+    return Annotation(
+        key, "0" * 16, key, Origin("label-studio", "test", 1, 1, 1), False, None, None, (), tuple(statements)
+    )
 
 
 def test_span_f1_exact_and_overlap_and_alpha_on_matched_statements() -> None:

@@ -93,8 +93,8 @@ def test_build_validates_clean(seed_dist: Path) -> None:
 
 
 def test_bad_offsets_in_corpus_are_located_and_nothing_is_written(seed_corpus: Path, tmp_path: Path) -> None:
-    path = seed_corpus / "articles" / SEED_ARTICLE_ID / "annotations.json"
-    path.write_text(path.read_text("utf-8").replace('"quote_type": "direct"', '"quote_type": "verbatim"', 1), "utf-8")
+    path = seed_corpus / "annotations" / f"{SEED_ARTICLE_ID[:2]}.jsonl"
+    path.write_text(path.read_text("utf-8").replace('"quote_type":"direct"', '"quote_type":"verbatim"', 1), "utf-8")
     out = tmp_path / "dist"
     with pytest.raises(BeyanError) as raised:
         build(corpus=seed_corpus, out=out)

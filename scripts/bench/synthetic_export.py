@@ -315,11 +315,11 @@ class Article:
         if lemma is not None and self.rng.random() < 0.25:  # the cue lemma is often left empty
             lemma = None
         statement = AnnotatedStatement(
-            content=content,
+            content_spans=content,
             quote_type=quote_type,
-            speakers=(speaker[0],) if speaker else (),
-            cues=(cue,) if cue else (),
-            addressees=(addressee,) if addressee else (),
+            speaker_spans=(speaker[0],) if speaker else (),
+            cue_spans=(cue,) if cue else (),
+            addressee_spans=(addressee,) if addressee else (),
             speaker_unknown=speaker is None,
             speaker=speaker[1].entity if speaker else None,
             cue_lemma=lemma,
@@ -473,7 +473,7 @@ class Article:
             speaker=(inner_speaker, inner_who),
             cue=inner_cue,
             lemma="demek",
-            parent=outer.content,
+            parent=outer.content_spans,
         )
 
 
@@ -537,6 +537,47 @@ def make_article(rng: random.Random, statements: int) -> tuple[str, str, list[An
     return title, article.builder.text(), article.statements, topics
 
 
+# Templated news: agency copy reprinted with a few names changed. A handful of sentence templates,
+# 3-8 direct statements an article: the worst case for near-duplicate grouping (large LSH buckets).
+TEMPLATE_NARRATIVE = (
+    "{place} kentinde bugün düzenlenen basın toplantısında bütçe görüşmeleri ele alındı.",
+    "Toplantıya parti yöneticileri ve çok sayıda gazeteci katıldı.",
+    "Görüşmelerin önümüzdeki hafta da süreceği bildirildi.",
+    "Konuya ilişkin açıklamalar gün boyunca sürdü.",
+    "Muhalefet partileri de konuyla ilgili yazılı birer açıklama yaptı.",
+)
+TEMPLATE_QUOTES = (
+    "Bütçe açığını kapatmak için yeni bir yol haritası hazırlayacağız",
+    "Vatandaşlarımızın sorunlarını çözmek için çalışmaya devam edeceğiz",
+    "Bu karar ekonomimiz için doğru bir adımdır",
+    "Seçim takvimi konusunda acele etmeyeceğiz",
+    "Eğitim ve sağlık harcamalarını artıracağız",
+)
+
+
+def make_templated_article(
+    rng: random.Random, statements: int
+) -> tuple[str, str, list[AnnotatedStatement], tuple[str, ...]]:
+    """Title, text, statements and topics of one article made from the templates above."""
+    article = Article(rng, TextBuilder("\n"), [invent_person(rng) for _ in range(3)], False)
+    builder = article.builder
+    town = place(rng)
+    builder.add(f'{proper(article.people[0].surname, "abl")} açıklama: "{rng.choice(TEMPLATE_QUOTES)}"')
+    builder.paragraph()
+    builder.add(f"{town.upper()} - " + TEMPLATE_NARRATIVE[0].format(place=town))
+    for number in range(statements):
+        who = article.people[number % len(article.people)]
+        builder.paragraph()
+        speaker = builder.add(who.mention)
+        builder.add(', toplantıda "')
+        content = builder.add(TEMPLATE_QUOTES[rng.randrange(len(TEMPLATE_QUOTES))])
+        builder.add('" ')
+        cue = builder.add("dedi")
+        builder.add(". " + TEMPLATE_NARRATIVE[1 + number % (len(TEMPLATE_NARRATIVE) - 1)])
+        article.said((content,), "direct", speaker=(speaker, who), cue=cue, lemma="demek")
+    return builder.parts[0], builder.text(), article.statements, (rng.choice(TOPIC_NAMES),)
+
+
 # ---------------------------------------------------------------- tasks
 
 
@@ -551,7 +592,7 @@ def second_opinion(
     mine = list(statements)
     parents = {s.parent for s in mine if s.parent is not None}
     if len(mine) > 1 and rng.random() < 0.35:
-        droppable = [s for s in mine if s.content not in parents]
+        droppable = [s for s in mine if s.content_spans not in parents]
         mine.remove(rng.choice(droppable))
     if mine and rng.random() < 0.35:
         i = rng.randrange(len(mine))
@@ -623,10 +664,13 @@ def statement_count(rng: random.Random, mean: float) -> int:
 
 
 def make_task(
-    rng: random.Random, index: int, statements_per_task: float, ids: Ids, expected: Expected
+    rng: random.Random, index: int, statements_per_task: float, ids: Ids, expected: Expected, templated: bool = False
 ) -> dict[str, Any]:
     task_id = 1 + index
-    title, text, statements, topics = make_article(rng, statement_count(rng, statements_per_task))
+    if templated:
+        title, text, statements, topics = make_templated_article(rng, rng.randint(3, 8))
+    else:
+        title, text, statements, topics = make_article(rng, statement_count(rng, statements_per_task))
     created = datetime(2025, 1, 6, 8, 0, tzinfo=UTC) + timedelta(seconds=index * 37 + rng.randint(0, 30))
     annotators = rng.sample(range(2, 2 + ANNOTATORS), 2 if rng.random() < TWO_ANNOTATORS else 1)
     annotations: list[dict[str, Any]] = []
@@ -719,18 +763,22 @@ def gold(usable: list[tuple[list[AnnotatedStatement], bool, str]]) -> int:
         return len(flagged[0][0])
     if len(usable) == 1:
         return len(usable[0][0])
-    support = Counter(s.content for statements, _, _ in usable for s in statements)
+    support = Counter(s.content_spans for statements, _, _ in usable for s in statements)
     return sum(1 for n in support.values() if 2 * n > len(usable))
 
 
-def tasks(count: int, statements_per_task: float, seed: int, expected: Expected) -> Iterator[dict[str, Any]]:
+def tasks(
+    count: int, statements_per_task: float, seed: int, expected: Expected, templated: bool = False
+) -> Iterator[dict[str, Any]]:
     rng = random.Random(seed)
     ids = Ids()
     for index in range(count):
-        yield make_task(rng, index, statements_per_task, ids, expected)
+        yield make_task(rng, index, statements_per_task, ids, expected, templated)
 
 
-def write_export(out: Path, count: int, statements_per_task: float, seed: int) -> dict[str, Any]:
+def write_export(
+    out: Path, count: int, statements_per_task: float, seed: int, templated: bool = False
+) -> dict[str, Any]:
     """Stream the export to ``out``; returns (and writes beside it) the expected counts."""
     out.parent.mkdir(parents=True, exist_ok=True)
     expected = Expected()
@@ -747,14 +795,14 @@ def write_export(out: Path, count: int, statements_per_task: float, seed: int) -
             handle.write(data)
 
         emit("[")
-        for index, task in enumerate(tasks(count, statements_per_task, seed, expected)):
+        for index, task in enumerate(tasks(count, statements_per_task, seed, expected, templated)):
             emit((", " if index else "") + json.dumps(task, ensure_ascii=False))
         emit("]")
     tmp.replace(out)
     meta = {
         "generator": "scripts/bench/synthetic_export.py",
         "seed": seed,
-        "statements_per_task": statements_per_task,
+        "statements_per_task": "3-8, templated" if templated else statements_per_task,
         "bytes": size,
         "sha256": digest.hexdigest(),
         "expected": expected.to_dict(),
@@ -773,11 +821,14 @@ def main(argv: list[str] | None = None) -> int:
         help="statements per task, on average; each task has this many give or take one (default 2)",
     )
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    parser.add_argument(
+        "--templated", action="store_true", help="templated news: 3-8 direct statements from a few sentence templates"
+    )
     parser.add_argument("--out", type=Path, required=True, help="export file to write")
     args = parser.parse_args(argv)
     if args.tasks < 0 or args.statements_per_task < 1:
         parser.error("--tasks must be >= 0 and --statements-per-task >= 1")
-    meta = write_export(args.out, args.tasks, args.statements_per_task, args.seed)
+    meta = write_export(args.out, args.tasks, args.statements_per_task, args.seed, args.templated)
     size = meta["bytes"] / 1e6
     print(f"{args.out}: {args.tasks} tasks, {size:.1f} MB, sha256 {meta['sha256'][:16]}", file=sys.stderr)
     return 0

@@ -19,7 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from beyan.corpus import Corpus
+from beyan.fields import value_of
 from beyan.records import AnnotatedStatement, Annotation, Span
+from beyan.schema import current
+from beyan.transforms.groups import UnionFind
 
 ROLES = ("speaker", "cue", "content")
 ATTRIBUTES = ("quote_type", "stance")
@@ -90,29 +93,23 @@ class SpanCounts:
 
 def _role_spans(annotation: Annotation, role: str) -> set[Span]:
     spans: set[Span] = set()
+    name = current().span_field(role).name
     for statement in annotation.statements:
-        spans.update({"speaker": statement.speakers, "cue": statement.cues, "content": statement.content}[role])
+        spans.update(value_of(statement, name))
     return spans
 
 
 def _statement_units(annotations: list[Annotation]) -> list[list[AnnotatedStatement | None]]:
-    """Statements of different annotators grouped when their content overlaps (union-find)."""
+    """Statements of different annotators grouped when their content overlaps."""
     items = [(i, s) for i, a in enumerate(annotations) for s in a.statements]
-    parent = list(range(len(items)))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    units = UnionFind(len(items))
     for x, y in combinations(range(len(items)), 2):
         (ia, sa), (ib, sb) = items[x], items[y]
-        if ia != ib and any(p.overlaps(q) for p in sa.content for q in sb.content):
-            parent[find(x)] = find(y)
+        if ia != ib and any(p.overlaps(q) for p in sa.content_spans for q in sb.content_spans):
+            units.union(x, y)
     groups: dict[int, list[AnnotatedStatement | None]] = defaultdict(lambda: [None] * len(annotations))
     for index, (annotator_index, statement) in enumerate(items):
-        slot = groups[find(index)]
+        slot = groups[units.find(index)]
         if slot[annotator_index] is None:  # one value per annotator and unit
             slot[annotator_index] = statement
     return list(groups.values())
@@ -138,6 +135,37 @@ class AgreementReport:
         for unit in _statement_units(annotations):
             self.units["quote_type"].append([s.quote_type if s else None for s in unit])
             self.units["stance"].append([s.stance if s else None for s in unit])
+
+    def merge(self, other: AgreementReport) -> None:
+        """Add another report's articles (builds compute agreement shard by shard)."""
+        self.articles += other.articles
+        self.annotations += other.annotations
+        self.pairs += other.pairs
+        for role, counts in other.spans.items():
+            self.spans[role].merge(counts)
+        for attribute, units in other.units.items():
+            self.units[attribute].extend(units)
+
+    def to_state(self) -> dict[str, Any]:
+        """Everything the report holds, as JSON (a build caches it per shard)."""
+        return {
+            "articles": self.articles,
+            "annotations": self.annotations,
+            "pairs": self.pairs,
+            "spans": {
+                role: [c.a_total, c.b_total, c.exact, c.a_overlapping, c.b_overlapping]
+                for role, c in self.spans.items()
+            },
+            "units": self.units,
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> AgreementReport:
+        report = cls(articles=state["articles"], annotations=state["annotations"], pairs=state["pairs"])
+        for role, values in state["spans"].items():
+            report.spans[role] = SpanCounts(*values)
+        report.units = {attribute: [list(u) for u in units] for attribute, units in state["units"].items()}
+        return report
 
     @property
     def overall(self) -> SpanCounts:
@@ -203,7 +231,6 @@ def agreement_report(*, corpus: Path | str) -> AgreementReport:
     """Agreement over every article of the corpus that has two or more annotations."""
     opened = Corpus.open(corpus)
     report = AgreementReport()
-    for article_id in opened.article_ids():
-        _, annotations = opened.read_annotations(article_id)
-        report.add_article(annotations)
+    for _, article_annotations in opened.iter_articles():
+        report.add_article(article_annotations)
     return report

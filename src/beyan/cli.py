@@ -164,17 +164,22 @@ def labelstudio_config_command() -> None:
 @main.command("init-corpus")
 @click.argument("path", type=click.Path(path_type=Path), default=Path("corpus"))
 @click.option("--name", default="beyan", show_default=True, help="The dataset's name.")
+@click.option(
+    "--labelstudio-instance",
+    default=None,
+    help="Name of the Label Studio server the annotations come from (the default --instance of imports).",
+)
 @handle_errors
-def init_corpus_command(path: Path, name: str) -> None:
-    """Create an empty corpus folder (corpus.json and articles/).
+def init_corpus_command(path: Path, name: str, labelstudio_instance: str | None) -> None:
+    """Create an empty corpus folder (corpus.json).
 
     \b
     Example:
-      beyan init-corpus corpus --name my-statements
+      beyan init-corpus corpus --name my-statements --labelstudio-instance lab-server
     """
     from beyan.corpus import Corpus
 
-    Corpus.init(path, name=name)
+    Corpus.init(path, name=name, labelstudio_instance=labelstudio_instance)
     echo(f"{path}: corpus ready; add articles with `beyan add-article FILE --corpus {path} --language tr`")
 
 
@@ -183,7 +188,11 @@ def init_corpus_command(path: Path, name: str) -> None:
 @CORPUS_OPTION
 @click.option("--language", required=True, help="BCP 47 language tag of the text, e.g. tr.")
 @click.option(
-    "--format", "fmt", type=click.Choice(["beyan-news-v1", "plain"]), default="beyan-news-v1", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(__import__("beyan.readers", fromlist=["ARTICLE_FORMATS"]).ARTICLE_FORMATS)),
+    default="beyan-news-v1",
+    show_default=True,
 )
 @click.option(
     "--license", "license_", default="unknown", show_default=True, help="SPDX id, 'proprietary' or 'unknown'."
@@ -211,7 +220,7 @@ def add_article_command(file: Path, corpus: Path, language: str, fmt: str, licen
     from beyan.add_article import add_article
 
     added = add_article(corpus=corpus, file=file, language=language, fmt=fmt, license=license_, **kwargs)
-    state = "added" if added.created else "already in the corpus"
+    state = f"added (journal entry {added.journal_entry})" if added.created else "already in the corpus"
     echo(f"{added.article.article_id}: {state} ({len(added.article.text)} characters, title: {added.article.title!r})")
 
 
@@ -237,9 +246,18 @@ def add_article_command(file: Path, corpus: Path, language: str, fmt: str, licen
     show_default=True,
     help="full: keep all text (local use); rights: standoff rows for articles that may not be redistributed.",
 )
+@click.option("--workers", type=int, default=None, help="Processes to build with (default: one per core).")
+@click.option("--no-cache", is_flag=True, help="Rebuild everything, ignoring corpus/.cache/build.")
 @handle_errors
 def build_command(
-    corpus: Path, out: Path, datasheet: Path, no_update_datasheet: bool, adjudication: str | None, text: str
+    corpus: Path,
+    out: Path,
+    datasheet: Path,
+    no_update_datasheet: bool,
+    adjudication: str | None,
+    text: str,
+    workers: int | None,
+    no_cache: bool,
 ) -> None:
     """Build the Hugging Face dataset folder (Hub layout) from the corpus.
 
@@ -250,7 +268,7 @@ def build_command(
     """
     from beyan.build import build
 
-    progress = Progress("build: articles")
+    progress = Progress("build: corpus shards")
     result = build(
         corpus=corpus,
         out=out,
@@ -258,6 +276,8 @@ def build_command(
         update_datasheet=not no_update_datasheet,
         adjudication=adjudication,
         text=text,
+        workers=workers,
+        cache=not no_cache,
         progress=progress,
     )
     progress.finish()
@@ -266,7 +286,9 @@ def build_command(
     echo(
         f"built {out} (version {result.manifest['dataset_version']}, schema {result.manifest['schema_version']}): "
         f"{sum(counts['articles'].values())} articles, {sum(counts['statements'].values())} statements "
-        f"({', '.join(f'{k} {v}' for k, v in counts['statements'].items())})"
+        f"({', '.join(f'{k} {v}' for k, v in counts['statements'].items())}); "
+        f"shards built {result.shards_built}, reused {result.shards_cached}; "
+        f"data files written {result.files_written}, reused {result.files_cached}"
     )
     if result.datasheet_updated:
         echo(f"updated the statistics in {datasheet}")
@@ -311,8 +333,19 @@ def validate_command(paths: tuple[Path, ...], fmt: str, corpus: Path | None) -> 
 @CORPUS_OPTION
 @click.option("--url", default=None, help="Label Studio server to pull the export from (with --project).")
 @click.option("--project", type=int, default=None, help="Project id on that server.")
+@click.option(
+    "--instance",
+    default=None,
+    help="Name of the Label Studio server that wrote the export (needed for exports without unique_id; "
+    "default: labelstudio_instance in corpus.json, or the --url).",
+)
 @click.option("--add-articles", is_flag=True, help="Create corpus articles for tasks whose article is unknown.")
 @click.option("--language", default=None, help="Language of articles created with --add-articles (if tasks lack it).")
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Allow the import to remove stored annotations, drop statements or change ground truth.",
+)
 @click.option(
     "--rejects",
     type=click.Path(path_type=Path),
@@ -321,7 +354,7 @@ def validate_command(paths: tuple[Path, ...], fmt: str, corpus: Path | None) -> 
     help="JSON Lines file naming every rejected item and why.",
 )
 @click.option("--keep-export", is_flag=True, help="Also store the (pseudonymized) export under corpus/labelstudio/.")
-@click.option("--dry-run", is_flag=True, help="Check and count everything; write nothing.")
+@click.option("--dry-run", is_flag=True, help="Show the plan (what would be added, replaced, removed); write nothing.")
 @FORMAT_OPTION
 @handle_errors
 def import_labelstudio_command(
@@ -329,8 +362,10 @@ def import_labelstudio_command(
     corpus: Path,
     url: str | None,
     project: int | None,
+    instance: str | None,
     add_articles: bool,
     language: str | None,
+    replace: bool,
     rejects: Path,
     keep_export: bool,
     dry_run: bool,
@@ -338,15 +373,23 @@ def import_labelstudio_command(
 ) -> None:
     """Merge Label Studio full JSON exports into the corpus, losing nothing.
 
-    Annotator identities are pseudonymized with BEYAN_PSEUDONYM_KEY; the server's API
-    key is read from LABEL_STUDIO_API_KEY.
+    The import first plans what it changes, task by task: annotations added, replaced (a newer
+    version), removed (deleted in Label Studio) or unchanged, and statements added, removed or
+    changed. A plan that removes annotations, drops statements or changes a ground-truth
+    annotation is refused, nothing written, unless --replace. Every applied import is journaled:
+    `beyan log` lists it, `beyan undo` reverts it. Annotator identities are pseudonymized with
+    BEYAN_PSEUDONYM_KEY; the server's API key is read from LABEL_STUDIO_API_KEY.
 
     \b
     Example:
+      beyan import-labelstudio export.json --dry-run      # the plan, nothing written
       beyan import-labelstudio export.json
+      beyan import-labelstudio old-export.json --instance lab-2024   # no unique_id in the export
       beyan import-labelstudio exports/ --add-articles --language tr
       beyan import-labelstudio --url http://127.0.0.1:8080 --project 3
     """
+    import json
+
     from beyan.labelstudio.importer import import_labelstudio
 
     progress = Progress("import: tasks")
@@ -355,36 +398,132 @@ def import_labelstudio_command(
         exports=list(exports),
         url=url,
         project=project,
+        instance=instance,
         add_articles=add_articles,
         language=language,
         rejects=rejects,
         keep_export=keep_export,
         dry_run=dry_run,
+        replace=replace,
         progress=progress,
     )
     progress.finish()
     if fmt == "json":
-        import json
-
-        payload = {
-            "reconciliation": result.reconciliation.to_dict(),
-            "tasks": dict(result.outcomes),
-            "articles_added": result.articles_added,
-            "rejects": str(result.rejects_path) if result.rejects_path else None,
-            "issues": json.loads(result.issues.to_json()),
-        }
-        echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
     else:
         report(result.issues, include_info=True)
         echo(result.reconciliation.render())
+        echo("")
+        echo(result.plan_table())
         echo(result.summary())
-        if result.articles_added:
-            echo(f"articles added: {len(result.articles_added)} (rights unknown: set them in article.json)")
         if result.rejects_path is not None:
             echo(f"rejects: {result.rejects_path}")
-        echo("dry run: nothing written" if dry_run else f"corpus files changed: {result.changed_files}")
+        if result.refused:
+            echo("refused: the plan would remove or replace stored gold; nothing written (see the errors above)")
+        elif dry_run:
+            echo("dry run: nothing written")
+        elif result.journal_entry:
+            added = f"; articles added: {len(result.articles_added)} (rights unknown)" if result.articles_added else ""
+            echo(f"applied as journal entry {result.journal_entry} ({result.changed_records} records){added}")
+            echo(f"undo it with: beyan undo {result.journal_entry} --corpus {corpus}")
+        else:
+            echo("nothing to change")
     if result.issues.has_errors:
         sys.exit(1)
+
+
+# ------------------------------------------------------------------ journal
+
+
+@main.command("log")
+@CORPUS_OPTION
+@FORMAT_OPTION
+@handle_errors
+def log_command(corpus: Path, fmt: str) -> None:
+    """List the changes applied to the corpus (imports, added articles, undos), oldest first.
+
+    \b
+    Example:
+      beyan log --corpus corpus
+    """
+    import json
+
+    from beyan.corpus import Corpus
+    from beyan.corpus.journal import entries, undone_by
+
+    opened = Corpus.open(corpus)
+    found = entries(opened.root)
+    reverted = undone_by(found)
+    if fmt == "json":
+        payload = [{**e.to_json(), "undone_by": reverted.get(e.id)} for e in found]
+        echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    if not found:
+        echo("the journal is empty")
+        return
+    for entry in found:
+        state = f"  [undone by {reverted[entry.id]}]" if entry.id in reverted else ""
+        what = f"reverts {entry.reverts}" if entry.reverts else ", ".join(entry.source) or "-"
+        echo(f"{entry.id}  {entry.time}  {entry.command:20} {what}{state}")
+        echo(f"        {entry.summary()}")
+
+
+@main.command("undo")
+@click.argument("entry", required=False)
+@CORPUS_OPTION
+@click.option("--dry-run", is_flag=True, help="Check that the entry can be undone; write nothing.")
+@handle_errors
+def undo_command(entry: str | None, corpus: Path, dry_run: bool) -> None:
+    """Revert a journaled change byte for byte (default: the latest one not undone yet).
+
+    Refused, naming the records, when a later change touched what this one changed: undo the
+    later one first. The undo is itself journaled, so it can be undone in turn.
+
+    \b
+    Example:
+      beyan log
+      beyan undo              # the latest import or added article
+      beyan undo 000003       # a named one, if nothing later depends on it
+    """
+    from beyan.corpus import Corpus
+    from beyan.corpus.journal import undo
+
+    opened = Corpus.open(corpus)
+    result = undo(opened, entry_id=entry, dry_run=dry_run)
+    if dry_run:
+        echo("dry run: the entry can be undone; nothing written")
+    elif result is not None:
+        echo(f"undone: entry {result.reverts}, recorded as entry {result.id} ({result.summary()})")
+
+
+@main.command("upgrade-corpus")
+@click.argument("path", type=click.Path(path_type=Path), default=Path("corpus"))
+@click.option(
+    "--instance",
+    default="legacy",
+    show_default=True,
+    help="Instance name for annotations whose export (kept under labelstudio/) has no unique_id.",
+)
+@handle_errors
+def upgrade_corpus_command(path: Path, instance: str) -> None:
+    """Move a corpus from beyan 0.1's folder-per-article layout to the sharded, journaled layout.
+
+    \b
+    Example:
+      beyan upgrade-corpus corpus
+    """
+    from beyan.corpus.upgrade import upgrade_corpus
+
+    result = upgrade_corpus(corpus=path, instance=instance)
+    if result.already_current:
+        echo(f"{path}: already in the current layout")
+        return
+    echo(
+        f"{path}: upgraded {result.articles} article(s) and {result.annotations} annotation(s) "
+        f"({result.unique_ids_found} identified by their unique_id); journal entry {result.journal_entry}"
+    )
+    for note in result.notes:
+        echo(f"note: {note}")
 
 
 @main.command("labelstudio-tasks")

@@ -11,7 +11,7 @@ from beyan.build import build
 from beyan.corpus import Corpus
 from beyan.issues import BeyanError
 from beyan.labelstudio.importer import import_labelstudio
-from beyan.records import Span
+from beyan.records import Annotation, Span
 from beyan.validation import validate
 from tests.conftest import SEED_ARTICLE_ID, SEED_CORPUS
 from tests.factories import annotation, results_for, statement, task, write_article, write_export
@@ -22,7 +22,17 @@ TRICKY = (
 
 
 def corpus_files(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    """Every file of the corpus but its journal (which records each change) and build cache."""
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.relative_to(root).parts[0] not in ("journal", ".cache")
+    }
+
+
+def stored(corpus: Path, article_id: str | None = None) -> list[Annotation]:
+    opened = Corpus.open(corpus)
+    return opened.read_annotations(article_id or opened.article_ids()[0])
 
 
 @pytest.fixture
@@ -49,36 +59,27 @@ def tricky_statements(text: str) -> list:
     return [first, second]
 
 
-def test_seed_export_round_trips_without_loss(tmp_path: Path) -> None:
+def test_seed_export_round_trips_without_loss(seed_corpus: Path, tmp_path: Path) -> None:
     (export,) = (SEED_CORPUS / "labelstudio").glob("seed-gold.*.json")
-    corpus = tmp_path / "corpus"
-    Corpus.init(corpus)
-    from shutil import copytree
-
-    copytree(SEED_CORPUS / "articles" / SEED_ARTICLE_ID, corpus / "articles" / SEED_ARTICLE_ID)
-    (corpus / "articles" / SEED_ARTICLE_ID / "annotations.json").unlink()
+    committed = (seed_corpus / "annotations" / "02.jsonl").read_bytes()
+    (seed_corpus / "annotations" / "02.jsonl").unlink()
     rejects = tmp_path / "rejects.jsonl"
-    result = import_labelstudio(corpus=corpus, exports=[export], rejects=rejects)
+    result = import_labelstudio(corpus=seed_corpus, exports=[export], rejects=rejects)
     counts = result.reconciliation.to_dict()
     assert counts["tasks"] == {"read": 1, "imported": 1, "rejected": 0}
     assert counts["regions"]["rejected"] == 0 and counts["relations"]["rejected"] == 0
     assert result.reconciliation.balanced()
     assert rejects.read_text() == ""
-    _, annotations = Corpus.open(corpus).read_annotations(SEED_ARTICLE_ID)
-    (gold,) = annotations
+    (gold,) = stored(seed_corpus, SEED_ARTICLE_ID)
     assert len(gold.statements) == 13 and gold.ground_truth
-    # what beyan imported is what the repository's corpus holds
-    stored = json.loads((SEED_CORPUS / "articles" / SEED_ARTICLE_ID / "annotations.json").read_text())
-    assert (
-        json.loads((corpus / "articles" / SEED_ARTICLE_ID / "annotations.json").read_text())["annotations"][0][
-            "statements"
-        ]
-        == stored["annotations"][0]["statements"]
-    )
-    before = corpus_files(corpus)
-    again = import_labelstudio(corpus=corpus, exports=[export], rejects=None)
-    assert dict(again.outcomes) == {"unchanged": 1}
-    assert corpus_files(corpus) == before
+    # what beyan imported is what the repository's corpus holds (the pseudonym key differs in tests)
+    imported = json.loads((seed_corpus / "annotations" / "02.jsonl").read_bytes())
+    expected = json.loads(committed)
+    assert {**imported, "annotator": None} == {**expected, "annotator": None}
+    before = corpus_files(seed_corpus)
+    again = import_labelstudio(corpus=seed_corpus, exports=[export], rejects=None)
+    assert dict(again.outcomes) == {"unchanged": 1} and again.journal_entry is None
+    assert corpus_files(seed_corpus) == before
 
 
 def test_emoji_flags_non_bmp_double_spaces_and_crlf(tricky_corpus: Path, tmp_path: Path) -> None:
@@ -92,10 +93,14 @@ def test_emoji_flags_non_bmp_double_spaces_and_crlf(tricky_corpus: Path, tmp_pat
     export = write_export(tmp_path / "export.json", [task(TRICKY, [annotation(results)])])
     result = import_labelstudio(corpus=tricky_corpus, exports=[export], rejects=None)
     assert not result.issues.has_errors, result.issues.render()
-    _, (stored,) = Corpus.open(tricky_corpus).read_annotations(article.article_id)
-    texts = {article.text[s.start : s.end] for st in stored.statements for s in (*st.content, *st.speakers, *st.cues)}
+    (kept,) = stored(tricky_corpus, article.article_id)
+    texts = {
+        article.text[s.start : s.end]
+        for st in kept.statements
+        for s in (*st.content_spans, *st.speaker_spans, *st.cue_spans)
+    }
     assert {"Köprü  mayısta açılacak.", "Erdo Tamsin", "dedi ki", "acele yok", "Lin Arvo", "dedi"} == texts
-    assert stored.topics == ("transportation",)
+    assert kept.topics == ("transportation",)
 
 
 def test_legacy_utf16_export_imports_to_the_same_spans(tricky_corpus: Path, tmp_path: Path) -> None:
@@ -109,9 +114,7 @@ def test_legacy_utf16_export_imports_to_the_same_spans(tricky_corpus: Path, tmp_
     second = import_labelstudio(corpus=tricky_corpus, exports=[legacy], rejects=None)
     assert "legacy-utf16-offsets" not in first.issues.codes()
     assert "legacy-utf16-offsets" in second.issues.codes()
-    opened = Corpus.open(tricky_corpus)
-    _, stored = opened.read_annotations(opened.article_ids()[0])
-    by_task = {a.origin.task: a.statements for a in stored}
+    by_task = {a.origin.task: a.statements for a in stored(tricky_corpus)}
     assert by_task[1] == by_task[2]
 
 
@@ -156,12 +159,16 @@ def test_bad_results_are_rejected_with_reasons_and_counted(tricky_corpus: Path, 
     assert by_code["unknown-label"]["location"].endswith("task 1 > annotation 1 > result x1")
     assert by_code["dangling-relation"]["kind"] == "relations"
     counts = result.reconciliation.to_dict()
-    assert counts["regions"]["rejected"] == 3 and counts["relations"]["rejected"] == 1
+    # A task is imported whole or not at all: every item of the annotation is rejected, the good ones
+    # because the annotation is, and the annotation itself goes to the rejects file in full.
+    regions = sum(1 for r in results if r.get("type") == "labels")
+    assert counts["regions"] == {"read": regions, "imported": 0, "rejected": regions}
+    assert counts["tasks"] == {"read": 1, "imported": 0, "rejected": 1}
     assert result.reconciliation.balanced()
     assert sum(c["rejected"] for c in counts.values()) == len(lines)
-    opened = Corpus.open(tricky_corpus)
-    _, (stored,) = opened.read_annotations(opened.article_ids()[0])
-    assert len(stored.statements) == 2  # the good statements are kept
+    (whole,) = [line for line in lines if line["kind"] == "annotations"]
+    assert whole["annotation"]["result"] == results and whole["code"] == "annotation-rejected"
+    assert stored(tricky_corpus) == []  # nothing half-imported
 
 
 def test_cancelled_drafts_and_predictions_are_counted_never_gold(tricky_corpus: Path, tmp_path: Path) -> None:
@@ -176,7 +183,7 @@ def test_cancelled_drafts_and_predictions_are_counted_never_gold(tricky_corpus: 
     assert counts["predictions"] == {"read": 2, "imported": 0, "rejected": 2}
     assert counts["drafts"] == {"read": 1, "imported": 0, "rejected": 1}
     assert "cancelled-annotation" in result.issues.codes()
-    text = "".join(p.read_text() for p in tricky_corpus.rglob("annotations.json"))
+    text = "".join(p.read_text() for p in tricky_corpus.rglob("*.jsonl"))
     assert "someone@example.org" not in text
 
 
@@ -191,11 +198,9 @@ def test_annotators_are_pseudonymized_stably(tricky_corpus: Path, tmp_path: Path
     )  # type: ignore[arg-type]
     export = write_export(tmp_path / "export.json", [item])
     import_labelstudio(corpus=tricky_corpus, exports=[export], rejects=None, keep_export=True)
-    stored = "".join(p.read_text() for p in tricky_corpus.rglob("*.json"))
-    assert "Real.Person" not in stored and "example.org" not in stored
-    opened = Corpus.open(tricky_corpus)
-    _, annotations = opened.read_annotations(opened.article_ids()[0])
-    names = sorted(a.annotator for a in annotations)
+    files = "".join(p.read_text() for p in tricky_corpus.rglob("*.json*"))
+    assert "Real.Person" not in files and "example.org" not in files
+    names = sorted(a.annotator for a in stored(tricky_corpus))
     assert all(name.startswith("annotator-") and len(name) == 22 for name in names)
     from beyan.transforms.pseudonymize import Pseudonymizer
     from tests.conftest import TEST_PSEUDONYM_KEY
@@ -224,13 +229,14 @@ def test_newer_export_replaces_older_is_ignored_same_is_unchanged(tricky_corpus:
     )
     assert dict(import_labelstudio(corpus=tricky_corpus, exports=[old], rejects=None).outcomes) == {"new": 1}
     replaced = import_labelstudio(corpus=tricky_corpus, exports=[new], rejects=None)
-    assert dict(replaced.outcomes) == {"replaced": 1} and "task-replaced" in replaced.issues.codes()
+    assert dict(replaced.outcomes) == {"replaced": 1}
+    assert replaced.plan_totals()["statements"] == {"added": 1, "unchanged": 1}
     older = import_labelstudio(corpus=tricky_corpus, exports=[old], rejects=None)
     assert dict(older.outcomes) == {"older, kept stored": 1} and "older-export" in older.issues.codes()
     assert older.reconciliation.to_dict()["annotations"] == {"read": 1, "imported": 0, "rejected": 1}
-    opened = Corpus.open(tricky_corpus)
-    _, (stored,) = opened.read_annotations(opened.article_ids()[0])
-    assert len(stored.statements) == 2
+    assert older.reconciliation.balanced()
+    (kept,) = stored(tricky_corpus)
+    assert len(kept.statements) == 2
 
 
 def test_edited_task_text_is_an_error_and_nothing_is_written(tricky_corpus: Path, tmp_path: Path) -> None:
@@ -260,6 +266,7 @@ def test_unknown_article_is_rejected_with_hint_or_added(empty_corpus: Path, tmp_
     (article_id,) = added.articles_added
     article = Corpus.open(empty_corpus).read_article(article_id)
     assert article.text == text and article.title == "Bütçe" and article.rights.license == "unknown"
+    assert article.url == "https://example.org/butce"
     assert article.rights.redistribution == "standoff"
     assert validate(empty_corpus).exit_code == 0
 
@@ -356,7 +363,7 @@ def test_interrupted_import_leaves_the_corpus_as_it_was(
     # The commit record was written before the crash: opening the corpus completes the import.
     assert validate(tricky_corpus).exit_code == 0
     after = corpus_files(tricky_corpus)
-    assert after != before and any(name.endswith("annotations.json") for name in after)
+    assert after != before and any(name.startswith("annotations/") for name in after)
 
 
 def test_write_article_factory_makes_valid_articles(small_corpus: Path) -> None:
@@ -384,11 +391,9 @@ def test_legacy_offsets_that_fit_both_readings_follow_the_annotation_date(
     export = write_export(tmp_path / "e.json", [task(text, [annotation(legacy, updated_at="2021-03-01T00:00:00Z")])])
     result = import_labelstudio(corpus=empty_corpus, exports=[export], rejects=None, add_articles=True, language="tr")
     assert not result.issues.has_errors, result.issues.render()
-    opened = Corpus.open(empty_corpus)
-    (article_id,) = opened.article_ids()
-    _, (stored,) = opened.read_annotations(article_id)
-    (span,) = stored.statements[0].content
-    assert (span.start, span.end) == (st.content[0].start, st.content[0].end)
+    (kept,) = stored(empty_corpus)
+    (span,) = kept.statements[0].content_spans
+    assert (span.start, span.end) == (st.content_spans[0].start, st.content_spans[0].end)
     assert text[span.start : span.end] == expected
 
 
@@ -433,6 +438,6 @@ def test_the_same_annotation_twice_is_imported_once(tricky_corpus: Path, tmp_pat
     item = annotation(results_for(TRICKY, tricky_statements(TRICKY)))
     export = write_export(tmp_path / "e.json", [task(TRICKY, [item, item])])
     result = import_labelstudio(corpus=tricky_corpus, exports=[export], rejects=None)
-    assert "duplicate-id" in result.issues.codes()
+    assert "duplicate-annotation" in result.issues.codes()
     assert result.reconciliation.to_dict()["annotations"] == {"read": 2, "imported": 1, "rejected": 1}
     assert validate(tricky_corpus).exit_code == 0

@@ -141,22 +141,22 @@ def test_two_annotators_round_trip_through_a_real_server(
     assert len(opened.article_ids()) == 2
     for article_id in opened.article_ids():
         article = opened.read_article(article_id)
-        _, annotations = opened.read_annotations(article_id)
+        annotations = opened.read_annotations(article_id)
         assert len(annotations) == 2
         for annotation in annotations:
             for st in annotation.statements:
-                for span in (*st.content, *st.speakers, *st.cues):
+                for span in (*st.content_spans, *st.speaker_spans, *st.cue_spans):
                     assert article.text[span.start : span.end].strip() == article.text[span.start : span.end]
     direct = next(opened.read_article(i) for i in opened.article_ids() if i != invented.article_id)
-    raw = next(p for p in (opened.articles_dir / direct.article_id).iterdir() if p.suffix == ".txt").read_bytes()
+    raw = opened.raw_bytes(direct.article_id)
     assert raw == DIRECT_TEXT.encode("utf-8")  # kept byte for byte, CRLF included
     assert "\r" not in direct.text
-    _, annotations = opened.read_annotations(direct.article_id)
+    annotations = opened.read_annotations(direct.article_id)
     spans = {
         direct.text[s.start : s.end]
         for a in annotations
         for st in a.statements
-        for s in (*st.content, *st.speakers, *st.cues)
+        for s in (*st.content_spans, *st.speaker_spans, *st.cue_spans)
     }
     assert spans == {"Köprü  mayısta açılacak,", "Olvey", "dedi", "projeye karşı çıktığını", "Sefa Irun", "belirtti"}
     assert "annotator-two" not in json.dumps([a.annotator for a in annotations])
@@ -178,8 +178,9 @@ def test_seed_gold_is_reproduced_by_its_script(server: LabelStudioServer, tmp_pa
     """scripts/make-seed-gold's steps, on this server: the committed gold comes back unchanged."""
     corpus = tmp_path / "corpus"
     shutil.copytree(SEED_CORPUS, corpus)
-    committed = json.loads((corpus / "articles" / SEED_ARTICLE_ID / "annotations.json").read_text())
-    (corpus / "articles" / SEED_ARTICLE_ID / "annotations.json").unlink()
+    shard = corpus / "annotations" / f"{SEED_ARTICLE_ID[:2]}.jsonl"
+    committed = [json.loads(line) for line in shard.read_text().splitlines()]
+    shard.unlink()
     export = annotate_from_specs(
         server.client(), corpus=corpus, specs=sorted((REPO / "scripts" / "seed_gold").glob("*.json"))
     )
@@ -187,7 +188,9 @@ def test_seed_gold_is_reproduced_by_its_script(server: LabelStudioServer, tmp_pa
     path.write_bytes(export)
     result = import_labelstudio(corpus=corpus, exports=[path], rejects=None)
     assert result.reconciliation.balanced() and not result.issues.has_errors
-    fresh = json.loads((corpus / "articles" / SEED_ARTICLE_ID / "annotations.json").read_text())
-    assert [a["statements"] for a in fresh["annotations"]] == [a["statements"] for a in committed["annotations"]]
-    assert [a["topics"] for a in fresh["annotations"]] == [a["topics"] for a in committed["annotations"]]
+    fresh = [json.loads(line) for line in shard.read_text().splitlines()]
+    assert [a["statements"] for a in fresh] == [a["statements"] for a in committed]
+    assert [a["topics"] for a in fresh] == [a["topics"] for a in committed]
+    # a fresh server gives the annotation a new unique id, so it can never be taken for the stored one
+    assert fresh[0]["key"] != committed[0]["key"]
     assert export_full  # the same call the script uses

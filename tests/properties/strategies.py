@@ -109,19 +109,19 @@ class _Plan:
 
     text_length: int
     overlapping: bool
-    content: set[Span] = field(default_factory=set)
+    content_spans: set[Span] = field(default_factory=set)
     speaker_entity: dict[Span, Speaker | None] = field(default_factory=dict)
     cue_lemma: dict[Span, str | None] = field(default_factory=dict)
-    addressees: set[Span] = field(default_factory=set)
+    addressee_spans: set[Span] = field(default_factory=set)
 
 
 def _fits_content(plan: _Plan, span: Span, mine: list[Span]) -> bool:
     """A new content span: never one already used; disjoint from the others, or (when
     overlapping) nested with them. The importer rejects content regions that cross
     (overlap without one containing the other) as mis-selections."""
-    if span in plan.content or span in mine:
+    if span in plan.content_spans or span in mine:
         return False
-    for other in (*plan.content, *mine):
+    for other in (*plan.content_spans, *mine):
         if span.overlaps(other) and not (plan.overlapping and (span.covers(other) or other.covers(span))):
             return False
     return True
@@ -133,7 +133,7 @@ def _content(draw: st.DrawFn, plan: _Plan, parent: AnnotatedStatement | None) ->
     chosen: list[Span] = []
     for _ in range(fragments):
         if parent is not None:
-            outer = draw(st.sampled_from(parent.content))
+            outer = draw(st.sampled_from(parent.content_spans))
             span = draw(spans_in(outer.start, outer.end))
         else:
             span = draw(spans_in(0, plan.text_length))
@@ -189,24 +189,24 @@ def statement_sets(draw: st.DrawFn, text: str, *, min_size: int = 1, max_size: i
             speaker = entity
         lemma = draw(st.none() | st.sampled_from(LEMMAS))
         cues = draw(_mentions(plan, plan.cue_lemma, lemma, 2))
-        addressee_table = {span: True for span in plan.addressees}
+        addressee_table = {span: True for span in plan.addressee_spans}
         addressees = draw(_mentions(plan, addressee_table, True, 2))
-        plan.addressees.update(addressees)
+        plan.addressee_spans.update(addressees)
         stance = draw(st.none() | st.sampled_from(STANCE.names))
         statement = AnnotatedStatement(
-            content=content,
+            content_spans=content,
             quote_type=draw(st.sampled_from(QUOTE_TYPE.names)),
-            speakers=speakers,
-            cues=cues,
-            addressees=addressees,
+            speaker_spans=speakers,
+            cue_spans=cues,
+            addressee_spans=addressees,
             speaker_unknown=unknown,
             speaker=speaker,
             cue_lemma=lemma if cues else None,
             stance=stance,
             stance_target=draw(st.none() | st.sampled_from(TARGETS)),
-            parent=parent.content if parent is not None else None,
+            parent=parent.content_spans if parent is not None else None,
         )
-        plan.content.update(content)
+        plan.content_spans.update(content)
         statements.append(statement)
     return statements
 
@@ -266,9 +266,9 @@ def to_raw(statement: AnnotatedStatement, raw: str) -> AnnotatedStatement:
 
     return replace(
         statement,
-        content=move(statement.content),
-        speakers=move(statement.speakers),
-        cues=move(statement.cues),
-        addressees=move(statement.addressees),
+        content_spans=move(statement.content_spans),
+        speaker_spans=move(statement.speaker_spans),
+        cue_spans=move(statement.cue_spans),
+        addressee_spans=move(statement.addressee_spans),
         parent=None if statement.parent is None else move(statement.parent),
     )

@@ -126,8 +126,8 @@ def test_minor_then_major_and_old_release_rebuilds_byte_identical(repo: Path) ->
     assert "minor: articles added (1)" in changelog
 
     # A changed label is a breaking change: a minor release is refused, a major one proposed.
-    path = repo / "corpus" / "articles" / SEED_ARTICLE_ID / "annotations.json"
-    path.write_text(path.read_text().replace('"quote_type": "indirect"', '"quote_type": "mixed"', 1))
+    path = repo / "corpus" / "annotations" / f"{SEED_ARTICLE_ID[:2]}.jsonl"
+    path.write_text(path.read_text().replace('"quote_type":"indirect"', '"quote_type":"mixed"', 1))
     git(repo, "commit", "-qam", "relabel")
     with pytest.raises(BeyanError) as raised:
         cut(repo, bump="minor")
@@ -148,7 +148,7 @@ def test_minor_then_major_and_old_release_rebuilds_byte_identical(repo: Path) ->
         ).read_bytes()
     assert manifest["splits"]["articles"] == {SEED_ARTICLE_ID: "train"}
     assert manifest["adjudication"] == "majority" and manifest["environment"]["pyarrow"]
-    assert set(manifest["inputs"]) >= {"corpus.json", f"articles/{SEED_ARTICLE_ID}/annotations.json"}
+    assert set(manifest["inputs"]) >= {"corpus.json", f"annotations/{SEED_ARTICLE_ID[:2]}.jsonl"}
 
     diff = diff_versions(old="v1.0.0", new="v1.1.0", releases=repo / "releases", corpus=repo / "corpus")
     assert diff.required_bump == "minor" and diff.articles_added == [new_article]
@@ -266,7 +266,8 @@ def test_standoff_round_trip_through_hydrate(repo: Path, tmp_path: Path) -> None
     assert all(row["article_text"] is None for row in statement_rows(published))
     full = tmp_path / "full"
     build(corpus=repo / "corpus", out=full, text="full")
-    own_copy = next((repo / "corpus" / "articles" / SEED_ARTICLE_ID).glob("*.txt"))
+    own_copy = tmp_path / "my-copy.txt"  # the user's own copy of the article, as published
+    own_copy.write_bytes(Corpus.open(repo / "corpus").raw_bytes(SEED_ARTICLE_ID))
     hydrated = hydrate(dataset=published, sources=[own_copy], out=tmp_path / "hydrated")
     assert hydrated.hydrated and not hydrated.still_standoff
     assert statement_rows(tmp_path / "hydrated") == statement_rows(full)

@@ -10,7 +10,9 @@ from tests.conftest import SEED_ARTICLE_ID, SEED_CORPUS
 
 
 def seed_bytes() -> bytes:
-    return next((SEED_CORPUS / "articles" / SEED_ARTICLE_ID).glob("*.txt")).read_bytes()
+    from beyan.corpus import Corpus
+
+    return Corpus.open(SEED_CORPUS).raw_bytes(SEED_ARTICLE_ID)
 
 
 def test_seed_parses_into_title_subtitle_dateline_paragraphs_and_crosshead() -> None:

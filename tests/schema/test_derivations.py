@@ -67,8 +67,8 @@ def test_every_field_and_label_has_a_one_line_definition() -> None:
 
 
 def test_json_schema_accepts_a_built_row_and_rejects_an_unknown_label() -> None:
+    from beyan.configs.statements import rows as statement_rows
     from beyan.records import Article, GoldArticle, Provenance, Rights, Span, Statement
-    from beyan.writers.rows import statement_rows
 
     text = 'Vali Erdo Tamsin: "Köprü mayısta açılacak" dedi.'
     article = Article("0" * 16, "tr", text, "a" * 64, Rights.unknown(), title="t")
@@ -76,7 +76,7 @@ def test_json_schema_accepts_a_built_row_and_rejects_an_unknown_label() -> None:
         "0" * 16 + "-12345678", "0" * 16, "direct", (Span(19, 41),), (Span(5, 16),), (Span(43, 47),), (), False,
         None, "demek", None, ("other",), None, None, Provenance(("k",), ("a",), "single", 1, 1),
     )  # fmt: skip
-    (row,) = statement_rows(GoldArticle(article, ("other",), [statement]), include_text=True)
+    (row,) = statement_rows(GoldArticle(article, ("other",), [statement]), True)
     schema = json_schema(STATEMENT_ROW, schema_id="x", version=SCHEMA_VERSION)
     jsonschema.Draft202012Validator(schema).validate(row)
     row["quote_type"] = "verbatim"
@@ -115,7 +115,10 @@ def test_renaming_a_label_changes_config_schema_and_importer() -> None:
 
     # The importer reads the interface it is given: the renamed label is accepted, the old one is not.
     from beyan.issues import Issues
-    from beyan.labelstudio.results import AnnotationConverter, TaskText
+    from beyan.labelstudio.assemble import convert_results
+    from beyan.labelstudio.ledger import Items
+    from beyan.labelstudio.parse import TaskText
+    from beyan.schema import current
 
     text = "Ali Vey dedi ki: Yarın gel."
     results = [
@@ -124,12 +127,14 @@ def test_renaming_a_label_changes_config_schema_and_importer() -> None:
         {"id": "c", "from_name": "quote_type", "to_name": "text", "type": "choices", "value": {"choices": ["direct"]}},
         {"from_id": "s", "to_id": "c", "type": "relation", "direction": "right", "labels": ["said"]},
     ]  # fmt: skip
-    conversion = AnnotationConverter(interface, TaskText.of(text), text, Issues(), ("t",)).convert(results)
-    assert len(conversion.statements) == 1
+    schema = replace(current(), interface=interface)
+    statements, _ = convert_results(results, schema=schema, task_text=TaskText.of(text), items=Items(("t",), Issues()))
+    assert len(statements) == 1
     issues = Issues()
     results[0]["value"]["labels"] = ["content"]
-    conversion = AnnotationConverter(interface, TaskText.of(text), text, issues, ("t",)).convert(results)
-    assert not conversion.statements and "unknown-label" in issues.codes()
+    items = Items(("t",), issues)
+    statements, _ = convert_results(results, schema=schema, task_text=TaskText.of(text), items=items)
+    assert not statements and items.failed and "unknown-label" in issues.codes()
 
 
 def test_schema_files_are_json_and_mention_the_version() -> None:

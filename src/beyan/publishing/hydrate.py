@@ -12,22 +12,21 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from beyan import atomic
+from beyan.configs import CONFIGS
 from beyan.issues import BeyanError, Issues, fail
 from beyan.jsonio import dumps, read_json
-from beyan.readers.news_text import FORMATS, parse_article_file, sha256_hex
+from beyan.readers import ARTICLE_FORMATS
+from beyan.readers.news_text import sha256_hex
+from beyan.schema import current
 from beyan.schema.arrow import parquet_schema
-from beyan.schema.v1 import CONFIGS
 from beyan.transforms.offsets import normalize_newlines
 from beyan.writers.manifest import file_sha256
 from beyan.writers.parquet import ROWS_PER_GROUP, write_options
-
-SPAN_FIELDS = ("content_spans", "speaker_spans", "cue_spans", "addressee_spans")
 
 
 @dataclass(slots=True)
@@ -44,9 +43,9 @@ def candidate_texts(raw: bytes, *, where: str) -> list[str]:
     except UnicodeDecodeError:
         return []
     texts = [decoded, normalize_newlines(decoded)]
-    for fmt in FORMATS:
+    for fmt, parse in ARTICLE_FORMATS.items():
         try:
-            texts.append(parse_article_file(raw, fmt=fmt, where=where).text)
+            texts.append(parse(raw, {"format": fmt}, where).text)
         except BeyanError:
             continue
     return list(dict.fromkeys(texts))
@@ -63,32 +62,19 @@ def _standoff_articles(folder: Path) -> dict[str, int]:
     return wanted
 
 
-def _fill_spans(spans: list[dict[str, Any]], text: str) -> None:
-    for span in spans:
-        span["text"] = text[span["start"] : span["end"]]
-
-
 def _rewrite(path: Path, target: Path, texts: dict[str, str], article_sha: dict[str, str]) -> None:
     """Rewrite one Parquet file with the text of every hydrated article filled in, same schema and layout."""
+    spec = CONFIGS[path.parent.name]
     table = pq.read_table(path)
     rows = table.to_pylist()
     for row in rows:
-        if "statements" in row:  # config articles: text and nested spans
-            text = texts.get(row["text_sha256"]) if row["text"] is None else None
+        if row[spec.text_column] is None:
+            text = texts.get(article_sha[row["article_id"]])
             if text is not None:
-                row["text"] = text
-                for statement in row["statements"]:
-                    for name in SPAN_FIELDS:
-                        _fill_spans(statement[name], text)
-        else:  # config statements: the article's text and the spans
-            text = texts.get(article_sha[row["article_id"]]) if row["article_text"] is None else None
-            if text is not None:
-                row["article_text"] = text
-                for name in SPAN_FIELDS:
-                    _fill_spans(row[name], text)
+                spec.hydrate(row, text)
     # The declared schema, not the one read back: Parquet renames list items ("element"), which
     # would change the embedded Arrow schema and so the bytes.
-    schema = parquet_schema(CONFIGS[path.parent.name])
+    schema = parquet_schema(current().configs[path.parent.name])
     with pq.ParquetWriter(target, schema, **write_options()) as writer:
         if rows:
             writer.write_table(pa.Table.from_pylist(rows, schema=schema), row_group_size=ROWS_PER_GROUP)

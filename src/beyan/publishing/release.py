@@ -211,7 +211,7 @@ def release(
 
     # Lock every article's split, set the version, then build the release itself from that state.
     with atomic.transaction(corpus) as txn:
-        txn.write_text(corpus / CORPUS_FILE, opened.set_version(version_text))
+        txn.write_bytes(corpus / CORPUS_FILE, opened.corpus_file_with(version=version_text))
     final = builds / f"v{version_text}"
     result = build(corpus=corpus, out=final, datasheet=datasheet, update_datasheet=datasheet is not None, text="rights")
     lock = {"rule": SPLIT_RULE, "articles": result.manifest["splits"]["articles"]}

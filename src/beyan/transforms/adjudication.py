@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Hashable
-from typing import TypeVar
+from collections.abc import Hashable
+from typing import Any, TypeVar
 
+from beyan.fields import build, value_of
 from beyan.issues import Issues
 from beyan.records import AnnotatedStatement, Annotation, Article, Provenance, SpanKey, Statement
+from beyan.schema import current
 
 POLICIES = ("majority", "latest")
 T = TypeVar("T", bound=Hashable)
@@ -30,10 +32,6 @@ def statement_id(article_id: str, content: SpanKey) -> str:
     return f"{article_id}-{hashlib.sha256(key.encode('ascii')).hexdigest()[:8]}"
 
 
-def _recency(annotation: Annotation) -> tuple[str, str]:
-    return (annotation.updated_at or annotation.created_at or "", annotation.key)
-
-
 def adjudicate(
     article: Article, annotations: list[Annotation], *, policy: str, issues: Issues, where: tuple[str, ...] = ()
 ) -> tuple[tuple[str, ...], list[Statement]]:
@@ -42,20 +40,20 @@ def adjudicate(
         raise ValueError(f"unknown adjudication policy {policy!r}; expected one of {POLICIES}")
     if not annotations:
         return (), []
-    by_recency = sorted(annotations, key=_recency, reverse=True)
+    by_recency = sorted(annotations, key=lambda a: a.recency, reverse=True)
     ground_truth = [a for a in by_recency if a.ground_truth]
     total = len(annotations)
     support: dict[SpanKey, list[Annotation]] = {}
     for annotation in annotations:
         for statement in annotation.statements:
-            support.setdefault(statement.content, []).append(annotation)
+            support.setdefault(statement.content_spans, []).append(annotation)
 
     chosen: list[tuple[AnnotatedStatement, list[Annotation]]]
     if ground_truth or total == 1 or policy == "latest":
         source = ground_truth[0] if ground_truth else by_recency[0]
         method = "ground_truth" if ground_truth else ("single" if total == 1 else "latest")
         topics = source.topics
-        chosen = [(s, support[s.content]) for s in source.statements]
+        chosen = [(s, support[s.content_spans]) for s in source.statements]
     else:
         method = "majority"
         topics = _majority_topics(by_recency, total)
@@ -63,48 +61,41 @@ def adjudicate(
         for content, holders in support.items():
             if 2 * len(holders) <= total:
                 continue
-            ordered = sorted(holders, key=_recency, reverse=True)
-            versions = [next(s for s in a.statements if s.content == content) for a in ordered]
+            ordered = sorted(holders, key=lambda a: a.recency, reverse=True)
+            versions = [next(s for s in a.statements if s.content_spans == content) for a in ordered]
             chosen.append((_vote(versions), holders))
 
-    ids = {statement.content: statement_id(article.article_id, statement.content) for statement, _ in chosen}
+    ids = {
+        statement.content_spans: statement_id(article.article_id, statement.content_spans) for statement, _ in chosen
+    }
+    annotated = [f.name for f in current().annotated_fields]
     gold: list[Statement] = []
-    for statement, holders in sorted(chosen, key=lambda pair: pair[0].content):
+    for statement, holders in sorted(chosen, key=lambda pair: pair[0].content_spans):
         parent_id: str | None = None
         if statement.parent is not None:
             parent_id = ids.get(statement.parent)
             if parent_id is None:
                 issues.warning(
                     "parent-not-gold",
-                    (*where, f"statement {ids[statement.content]}"),
+                    (*where, f"statement {ids[statement.content_spans]}"),
                     "the enclosing statement did not become gold, so this one is published without a parent",
                     hint="adjudicate the article by hand (flag one annotation as ground truth)",
                 )
-        gold.append(
-            Statement(
-                statement_id=ids[statement.content],
-                article_id=article.article_id,
-                quote_type=statement.quote_type,
-                content=statement.content,
-                speakers=statement.speakers,
-                cues=statement.cues,
-                addressees=statement.addressees,
-                speaker_unknown=statement.speaker_unknown,
-                speaker=statement.speaker,
-                cue_lemma=statement.cue_lemma,
-                parent_statement_id=parent_id,
-                topics=topics,
-                stance=statement.stance,
-                stance_target=statement.stance_target,
-                provenance=Provenance(
-                    annotations=tuple(sorted(a.key for a in holders)),
-                    annotators=tuple(sorted({a.annotator for a in holders})),
-                    adjudication=method,
-                    support=len(holders),
-                    annotations_total=total,
-                ),
-            )
+        values = {name: value_of(statement, name) for name in annotated}
+        values.update(
+            statement_id=ids[statement.content_spans],
+            article_id=article.article_id,
+            parent_statement_id=parent_id,
+            topics=topics,
+            provenance=Provenance(
+                annotations=tuple(sorted(a.key for a in holders)),
+                annotators=tuple(sorted({a.annotator for a in holders})),
+                adjudication=method,
+                support=len(holders),
+                annotations_total=total,
+            ),
         )
+        gold.append(build(Statement, values))
     return topics, gold
 
 
@@ -123,21 +114,11 @@ def _most_common(values: list[T]) -> T:
 
 def _vote(versions: list[AnnotatedStatement]) -> AnnotatedStatement:
     """Field-by-field majority over versions of one statement, most recent first."""
-
-    def pick(get: Callable[[AnnotatedStatement], T]) -> T:
-        return _most_common([get(v) for v in versions])
-
-    return AnnotatedStatement(
-        content=versions[0].content,
-        quote_type=pick(lambda v: v.quote_type),
-        speakers=pick(lambda v: v.speakers),
-        cues=pick(lambda v: v.cues),
-        addressees=pick(lambda v: v.addressees),
-        speaker_unknown=pick(lambda v: v.speaker_unknown),
-        speaker=pick(lambda v: v.speaker),
-        cue_lemma=pick(lambda v: v.cue_lemma),
-        stance=pick(lambda v: v.stance),
-        stance_target=pick(lambda v: v.stance_target),
-        parent=pick(lambda v: v.parent),
-        region_ids=versions[0].region_ids,
-    )
+    values: dict[str, Any] = {
+        f.name: _most_common([value_of(v, f.name) for v in versions]) for f in current().annotated_fields
+    }
+    values["content_spans"] = versions[0].content_spans
+    values["parent"] = _most_common([v.parent for v in versions])
+    values["region_ids"] = versions[0].region_ids
+    voted: AnnotatedStatement = build(AnnotatedStatement, values)
+    return voted

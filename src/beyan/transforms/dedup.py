@@ -13,10 +13,12 @@ loop hashing each shingle).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import numpy.typing as npt
+
+from beyan.transforms.groups import UnionFind
 
 NUM_PERM = 64
 BANDS = 16
@@ -88,52 +90,44 @@ def near_duplicate_groups(texts: Iterable[tuple[str, str]], *, threshold: float 
     """Map every article id that has near-duplicates to its group id; articles without any are left out.
 
     ``texts`` is consumed one article at a time and only signatures are kept (512 bytes an
-    article, in one NumPy array), so a corpus's texts are never all in memory. The result does
-    not depend on the order of ``texts``.
+    article), so a corpus's texts are never all in memory. The result does not depend on the
+    order of ``texts``.
     """
-    ids: list[str] = []
-    table: npt.NDArray[np.uint64] = np.empty((1024, NUM_PERM), np.uint64)  # doubled as needed; no object per row
-    for article_id, text in texts:
-        sig = signature(text)
-        if sig is None:
-            continue
-        if len(ids) == len(table):
-            table = np.concatenate((table, np.empty_like(table)))
-        table[len(ids)] = sig
-        ids.append(article_id)
+    signatures = {article_id: sig for article_id, text in texts if (sig := signature(text)) is not None}
+    return groups_from_signatures(signatures, threshold=threshold)
+
+
+def groups_from_signatures(
+    signatures: Mapping[str, npt.NDArray[np.uint64]], *, threshold: float = THRESHOLD
+) -> dict[str, str]:
+    """Near-duplicate groups from MinHash signatures: article id -> group id (its smallest member).
+
+    Articles sharing an LSH band are candidates; each is compared with its band bucket's
+    representative (the smallest id in the bucket), never with every other member, so the work
+    is linear in the size of a bucket: boilerplate-heavy news (agency copy reprinted by many
+    outlets) makes buckets of thousands. Each comparison is vectorised over the whole band.
+    """
+    ids = sorted(signatures)
     if len(ids) < 2:
         return {}
-    order = np.array(sorted(range(len(ids)), key=ids.__getitem__))
-    ids = [ids[i] for i in order]
-    signatures = table[order]
-    del table
+    table = np.stack([signatures[i] for i in ids])
     # One key per band: the band's ROWS values mixed into one 64-bit number (collisions only add candidates).
-    bands = signatures.reshape(len(ids), BANDS, ROWS)
+    bands = table.reshape(len(ids), BANDS, ROWS)
     keys = bands[:, :, 0].copy()
     for row in range(1, ROWS):
         keys = keys * np.uint64(0x9E3779B97F4A7C15) + bands[:, :, row]
-    parent = list(range(len(ids)))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    groups = UnionFind(len(ids))
     for band in range(BANDS):
         band_keys = keys[:, band]
-        by_key = np.argsort(band_keys, kind="stable")
-        sorted_keys = band_keys[by_key]
-        starts = np.concatenate(([0], np.flatnonzero(np.diff(sorted_keys)) + 1))
-        lengths = np.diff(np.concatenate((starts, [len(ids)])))
-        for start, length in zip(starts[lengths > 1].tolist(), lengths[lengths > 1].tolist(), strict=True):
-            members = np.sort(by_key[start : start + length])
-            for i, first in enumerate(members):
-                for second in members[i + 1 :]:
-                    a, b = find(int(first)), find(int(second))
-                    if a != b and float(np.mean(signatures[first] == signatures[second])) >= threshold:
-                        parent[max(a, b)] = min(a, b)
-    groups: dict[int, list[int]] = {}
-    for index in range(len(ids)):
-        groups.setdefault(find(index), []).append(index)
-    return {ids[m]: ids[min(members)] for members in groups.values() if len(members) > 1 for m in members}
+        order = np.lexsort((np.arange(len(ids)), band_keys))  # by key, then by id: a bucket's first is its smallest
+        sorted_keys = band_keys[order]
+        first = np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1]))
+        representative = order[np.maximum.accumulate(np.where(first, np.arange(len(ids)), 0))]
+        members = order[~first]
+        reps = representative[~first]
+        if not len(members):
+            continue
+        similar = (table[members] == table[reps]).mean(axis=1) >= threshold
+        for member, rep in zip(members[similar].tolist(), reps[similar].tolist(), strict=True):
+            groups.union(member, rep)
+    return {ids[m]: ids[root] for root, members in groups.groups().items() if len(members) > 1 for m in members}

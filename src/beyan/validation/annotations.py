@@ -1,14 +1,20 @@
-"""Checks on stored annotations against their article: used by build and validate."""
+"""Checks on stored annotations against their article: used by build and validate.
+
+Offsets must lie inside the text, labels must be in their vocabularies (every categorical
+field of the schema), and the statement rules of :mod:`beyan.rules` must hold.
+"""
 
 from __future__ import annotations
 
 import re
 
+from beyan.fields import value_of
 from beyan.issues import Issues
 from beyan.records import Annotation, Article, SpanKey
-from beyan.schema.v1 import QUOTE_TYPE, STANCE, TOPIC, WIKIDATA_PATTERN
-
-_QID = re.compile(WIKIDATA_PATTERN)
+from beyan.rules import check_statements
+from beyan.schema import current
+from beyan.schema.types import Categorical, ListOf, RegionText, Struct
+from beyan.schema.v1 import TOPIC
 
 
 def check_spans(spans: SpanKey, text_length: int, issues: Issues, where: tuple[str, ...]) -> bool:
@@ -35,15 +41,36 @@ def check_spans(spans: SpanKey, text_length: int, issues: Issues, where: tuple[s
     return ok
 
 
+def _patterns() -> dict[str, re.Pattern[str]]:
+    """Field path -> pattern its text must match (``speaker.wikidata_qid``)."""
+    found = {}
+    for control in current().interface.region_controls:
+        if isinstance(control, RegionText) and control.pattern is not None:
+            found[control.target] = re.compile(control.pattern)
+    return found
+
+
 def check_annotations(article: Article, annotations: list[Annotation], issues: Issues, where: tuple[str, ...]) -> None:
-    """Offsets inside the text, known labels, parents that exist and cover their children."""
+    """Offsets inside the text, known labels, and the statement rules, for every stored annotation."""
+    schema = current()
     length = len(article.text)
+    patterns = _patterns()
     seen_keys: set[str] = set()
     for annotation in annotations:
         at = (*where, f"annotation {annotation.key}")
         if annotation.key in seen_keys:
             issues.error("duplicate-id", at, "two annotations share this key")
         seen_keys.add(annotation.key)
+        if annotation.text_sha256 is not None and annotation.text_sha256 != article.text_sha256:
+            issues.error(
+                "text-changed",
+                (*at, "text_sha256"),
+                "the article's text is not the text this annotation was made on",
+                expected=annotation.text_sha256,
+                found=article.text_sha256,
+                hint="the raw article or its parser changed; restore it or re-annotate the article",
+            )
+            continue
         for topic in annotation.topics:
             if topic not in TOPIC.names:
                 issues.error(
@@ -53,83 +80,44 @@ def check_annotations(article: Article, annotations: list[Annotation], issues: I
                     expected=f"one of {TOPIC.names}",
                     found=repr(topic),
                 )
-        contents = {statement.content for statement in annotation.statements}
-        if len(contents) != len(annotation.statements):
-            issues.error("duplicate-statement", at, "two statements of one annotation have the same content spans")
         for index, statement in enumerate(annotation.statements):
             sat = (*at, f"statement {index}")
-            if not statement.content:
-                issues.error("missing-content", sat, "a statement needs at least one content span")
-            for role, spans in (
-                ("content", statement.content),
-                ("speaker", statement.speakers),
-                ("cue", statement.cues),
-                ("addressee", statement.addressees),
-            ):
-                check_spans(spans, length, issues, (*sat, role))
-            if statement.quote_type not in QUOTE_TYPE.names:
-                issues.error(
-                    "unknown-label",
-                    (*sat, "quote_type"),
-                    "unknown quote type",
-                    expected=f"one of {QUOTE_TYPE.names}",
-                    found=repr(statement.quote_type),
-                )
-            if statement.stance is not None and statement.stance not in STANCE.names:
-                issues.error(
-                    "unknown-label",
-                    (*sat, "stance"),
-                    "unknown stance",
-                    expected=f"one of {STANCE.names}",
-                    found=repr(statement.stance),
-                )
-            if not statement.speakers and not statement.speaker_unknown:
-                issues.error(
-                    "missing-speaker",
-                    sat,
-                    "the statement has no speaker span and is not marked unknown-speaker",
-                    hint="link a speaker span with a 'said' relation, or tick unknown-speaker",
-                )
-            qid = statement.speaker.wikidata_qid if statement.speaker is not None else None
-            if qid is not None and not _QID.match(qid):
-                issues.error(
-                    "invalid-qid",
-                    (*sat, "speaker.wikidata_qid"),
-                    "not a Wikidata item id",
-                    expected="Q followed by digits",
-                    found=repr(qid),
-                )
-            if statement.parent is not None:
-                parent = statement.parent
-                if parent not in contents:
+            for field in schema.span_fields:
+                check_spans(value_of(statement, field.name), length, issues, (*sat, field.role or field.name))
+            for field in schema.annotated_fields:
+                value = value_of(statement, field.name)
+                kind = field.type
+                if isinstance(kind, Categorical) and value is not None and value not in kind.vocabulary.names:
                     issues.error(
-                        "dangling-parent", (*sat, "parent"), "the enclosing statement is not in this annotation"
+                        "unknown-label",
+                        (*sat, field.name),
+                        f"unknown {field.name.replace('_', ' ')}",
+                        expected=f"one of {kind.vocabulary.names}",
+                        found=repr(value),
                     )
-                elif parent == statement.content:
-                    issues.error("nesting-cycle", (*sat, "parent"), "a statement cannot be nested in itself")
-                elif not all(any(p.covers(c) for p in parent) for c in statement.content):
-                    issues.error(
-                        "parent-not-covering",
-                        (*sat, "parent"),
-                        "a nested statement's content must lie inside its parent's content",
-                        expected=_fmt(parent),
-                        found=_fmt(statement.content),
-                    )
-        _check_cycles(annotation, issues, at)
-
-
-def _fmt(spans: SpanKey) -> str:
-    return ", ".join(f"[{s.start}, {s.end})" for s in spans)
-
-
-def _check_cycles(annotation: Annotation, issues: Issues, at: tuple[str, ...]) -> None:
-    parents = {s.content: s.parent for s in annotation.statements}
-    for start in parents:
-        seen = {start}
-        node = parents.get(start)
-        while node is not None:
-            if node in seen:
-                issues.error("nesting-cycle", at, "statements are nested in each other in a cycle", found=_fmt(start))
-                return
-            seen.add(node)
-            node = parents.get(node)
+                elif isinstance(kind, Struct) and value is not None:
+                    for member in kind.fields:
+                        pattern = patterns.get(f"{field.name}.{member.name}")
+                        text = value_of(value, member.name)
+                        if pattern is not None and text is not None and not pattern.match(text):
+                            issues.error(
+                                "invalid-value",
+                                (*sat, f"{field.name}.{member.name}"),
+                                "the value does not have the declared form",
+                                expected=pattern.pattern,
+                                found=repr(text),
+                            )
+                elif isinstance(kind, ListOf) and isinstance(kind.item, Categorical) and value:
+                    for item in value:
+                        if item not in kind.item.vocabulary.names:
+                            issues.error("unknown-label", (*sat, field.name), "unknown label", found=repr(item))
+        for violation in check_statements(annotation.statements):
+            location = at if violation.statement is None else (*at, f"statement {violation.statement}")
+            issues.error(
+                violation.rule.code,
+                location,
+                violation.rule.message,
+                expected=violation.expected,
+                found=violation.found,
+                hint=violation.rule.hint,
+            )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -12,7 +11,9 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import yaml
 
-from beyan.corpus import ANNOTATIONS_FILE, ARTICLE_FILE, CORPUS_FILE, Corpus
+from beyan.corpus import CORPUS_FILE, Corpus
+from beyan.corpus.shards import ANNOTATIONS
+from beyan.corpus.store import articles_of
 from beyan.issues import BeyanError, Issues
 from beyan.jsonio import read_json
 from beyan.schema.v1 import CONFIGS, SCHEMA_VERSION, SPLITS
@@ -22,6 +23,15 @@ from beyan.validation.tables import RowChecker, check_schema, detect_config
 from beyan.writers.manifest import file_sha256
 
 _SEMVER = r"^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$"
+KNOWN_CORPUS_ENTRIES = {
+    "corpus.json",
+    "splits.json",
+    "sources.json",
+    "articles",
+    "annotations",
+    "journal",
+    "labelstudio",
+}
 
 
 # ------------------------------------------------------------------ Label Studio exports
@@ -29,28 +39,9 @@ _SEMVER = r"^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$"
 
 def validate_export(path: Path, *, corpus: Path | str | None, issues: Issues) -> None:
     """Every check of an import, without writing: against ``corpus`` if given, else each task's own text."""
-    from beyan.labelstudio.export_reader import export_files
-    from beyan.labelstudio.importer import LabelStudioImport, _RejectsWriter
-    from beyan.transforms.pseudonymize import Pseudonymizer
+    from beyan.labelstudio.importer import check_export
 
-    opened = Corpus.open(corpus) if corpus is not None else None
-    run = LabelStudioImport(
-        opened,
-        pseudonymizer=Pseudonymizer(secrets.token_hex(16)),  # identities are not kept: any key will do
-        add_articles=False,
-        language=None,
-        rejects=_RejectsWriter(None),
-    )
-    try:
-        for file in export_files(path):
-            run.run(file)
-    finally:
-        if run.txn is not None:
-            run.txn.abort()
-    for issue in run.issues.items:
-        if issue.severity != "info":
-            issues.items.append(issue)
-            issues.counts[(issue.severity, issue.code)] += 1
+    check_export(path, corpus=corpus, issues=issues)
 
 
 # ------------------------------------------------------------------ corpus
@@ -88,34 +79,17 @@ def validate_corpus(root: Path, *, issues: Issues) -> None:
             expected=str(POLICIES),
             found=repr(info.get("adjudication")),
         )
-    articles_dir = corpus.articles_dir
-    if articles_dir.is_dir():
-        for entry in sorted(articles_dir.iterdir()):
-            if not entry.is_dir():
-                issues.warning("stray-file", (str(entry),), "unexpected file in the articles folder")
-            elif not (entry / ARTICLE_FILE).is_file():
-                issues.error("missing-metadata", (str(entry),), f"an article folder needs {ARTICLE_FILE}")
-    for article_id in corpus.article_ids():
-        at = (str(articles_dir / article_id / ANNOTATIONS_FILE),)
+    for stray in sorted(root.iterdir()):
+        if stray.name in KNOWN_CORPUS_ENTRIES or stray.name.startswith("."):
+            continue
+        issues.warning("stray-file", (str(stray),), "not a file or folder of a beyan corpus (it is ignored)")
+    for shard in corpus.iter_shards():
         try:
-            article = corpus.read_article(article_id)
-            stored_sha, annotations = corpus.read_annotations(article_id)
+            for article, annotations in articles_of(corpus, shard):
+                at = (corpus.where(ANNOTATIONS, article.article_id), article.article_id)
+                check_annotations(article, annotations, issues, at)
         except BeyanError as error:
             issues.extend(error.issues)
-            continue
-        if stored_sha is not None and stored_sha != article.text_sha256:
-            issues.error(
-                "text-changed",
-                at,
-                "the article's text is not the text these annotations were made on",
-                expected=stored_sha,
-                found=article.text_sha256,
-            )
-            continue
-        for annotation in annotations:
-            if annotation.article_id != article_id:
-                issues.error("invalid-value", at, "annotation filed under the wrong article")
-        check_annotations(article, annotations, issues, at)
     try:
         from beyan.build import read_split_lock
 

@@ -6,8 +6,9 @@ from typing import Any
 
 import yaml
 
+from beyan.schema import current
 from beyan.schema.docs import schema_reference
-from beyan.schema.v1 import CONFIGS, SCHEMA_VERSION, SPLITS
+from beyan.schema.v1 import SCHEMA_VERSION, SPLITS
 from beyan.transforms.splits import SPLIT_RULE
 from beyan.writers.stats import BuildStats, escape_markdown
 
@@ -152,7 +153,7 @@ hash of its id and locked once released: {SPLIT_RULE}.
 
 ## Fields
 
-{schema_reference(CONFIGS, heading="###")}
+{schema_reference(current().configs, heading="###")}
 ## Rights and personal data
 
 Every article carries its `rights`. Annotator identities are pseudonymized with a keyed

@@ -29,8 +29,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+from beyan.schema import current
 from beyan.schema.types import Categorical, Field, FieldType, ListOf, Scalar, Struct
-from beyan.schema.v1 import CONFIGS, SCHEMA_VERSION, SPLITS
+from beyan.schema.v1 import SCHEMA_VERSION, SPLITS
 
 FILENAME = "croissant.json"
 CONFORMS_TO = "http://mlcommons.org/croissant/1.1"
@@ -135,7 +136,7 @@ def croissant_metadata(
     ones derived from the manifest.
     """
     files = _data_files(folder, manifest)
-    configs = [config for config in CONFIGS if any(config == c for c, _, _, _ in files)]
+    configs = [config for config in current().configs if any(config == c for c, _, _, _ in files)]
     version = str(manifest["dataset_version"])
     name = str(manifest["dataset"])
     counts = manifest.get("counts", {})
@@ -198,7 +199,7 @@ def croissant_metadata(
             }
         )
     metadata["distribution"] = distribution
-    metadata["recordSet"] = [_record_set(config, CONFIGS[config]) for config in configs]
+    metadata["recordSet"] = [_record_set(config, current().configs[config]) for config in configs]
     return metadata
 
 
@@ -264,7 +265,7 @@ def _data_files(folder: Path, manifest: dict[str, Any]) -> list[tuple[str, str, 
     files: list[tuple[str, str, str, int]] = []
     for relative in relatives:
         parts = relative.split("/")
-        if len(parts) != 3 or parts[1] not in CONFIGS:
+        if len(parts) != 3 or parts[1] not in current().configs:
             continue
         known = outputs.get(relative)
         if known is not None:
@@ -273,7 +274,7 @@ def _data_files(folder: Path, manifest: dict[str, Any]) -> list[tuple[str, str, 
             path = Path(folder) / relative
             sha256, size = _sha256(path), path.stat().st_size
         files.append((parts[1], relative, sha256, size))
-    order = {config: i for i, config in enumerate(CONFIGS)}
+    order = {config: i for i, config in enumerate(current().configs)}
     return sorted(files, key=lambda f: (order[f[0]], f[1]))
 
 
@@ -448,7 +449,7 @@ def _labels_note(kind: Categorical) -> str:
 def _left_out_note(kind: Struct, left_out: list[str], config: str) -> str:
     names = ", ".join(f"`{name}`" for name in left_out)
     note = f"Not described here: {names} (lists of records inside another field, which mlcroissant 1.1 cannot extract)"
-    for other, struct in CONFIGS.items():
+    for other, struct in current().configs.items():
         if other != config and all(member in struct.fields for member in kind.fields):
             return f"{note}; every member of a {kind.name} is a column of record set `{other}`."
     return f"{note}."

@@ -7,8 +7,29 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from beyan.records import Annotation, GoldArticle
+from beyan.records import GoldArticle
 from beyan.schema.v1 import SPLITS
+
+
+def article_summary(gold: GoldArticle, *, standoff: bool) -> dict[str, Any]:
+    """What the statistics need of one built article, as JSON (so builds can cache it)."""
+    statements = gold.statements
+    return {
+        "article_id": gold.article.article_id,
+        "language": gold.article.language,
+        "annotations": len(gold.annotations),
+        "annotators": sorted({a.annotator for a in gold.annotations}),
+        "topics": list(gold.topics),
+        "standoff": standoff,
+        "statements": len(statements),
+        "quote_types": dict(Counter(s.quote_type for s in statements)),
+        "stances": dict(Counter(s.stance or "(none)" for s in statements)),
+        "adjudication": dict(Counter(s.provenance.adjudication for s in statements)),
+        "nested": sum(s.parent_statement_id is not None for s in statements),
+        "speaker_unknown": sum(s.speaker_unknown for s in statements),
+        "speakers": dict(Counter(s.speaker.name for s in statements if s.speaker is not None and s.speaker.name)),
+        "cue_lemmas": dict(Counter(s.cue_lemma for s in statements if s.cue_lemma)),
+    }
 
 
 def escape_markdown(text: str) -> str:
@@ -35,26 +56,21 @@ class BuildStats:
     unannotated_articles: int = 0
     standoff_ids: list[str] = field(default_factory=list)
 
-    def add(self, gold: GoldArticle, annotations: list[Annotation], *, standoff: bool) -> None:
-        self.articles[gold.split] += 1
-        self.languages[gold.article.language] += 1
-        self.annotations += len(annotations)
-        self.annotators.update(a.annotator for a in annotations)
-        self.topics.update(gold.topics)
-        self.standoff_articles += standoff
-        if standoff:
-            self.standoff_ids.append(gold.article.article_id)
-        for statement in gold.statements:
-            self.statements[gold.split] += 1
-            self.quote_types[statement.quote_type] += 1
-            self.stances[statement.stance or "(none)"] += 1
-            self.adjudication[statement.provenance.adjudication] += 1
-            self.nested += statement.parent_statement_id is not None
-            self.speaker_unknown += statement.speaker_unknown
-            if statement.speaker is not None and statement.speaker.name:
-                self.speakers[statement.speaker.name] += 1
-            if statement.cue_lemma:
-                self.cue_lemmas[statement.cue_lemma] += 1
+    def add_summary(self, summary: dict[str, Any], split: str) -> None:
+        """Count one article from its :func:`article_summary` (made where the article was built)."""
+        self.articles[split] += 1
+        self.statements[split] += summary["statements"]
+        self.languages[summary["language"]] += 1
+        self.annotations += summary["annotations"]
+        self.annotators.update(summary["annotators"])
+        self.topics.update(summary["topics"])
+        self.standoff_articles += summary["standoff"]
+        if summary["standoff"]:
+            self.standoff_ids.append(summary["article_id"])
+        for name in ("quote_types", "stances", "adjudication", "speakers", "cue_lemmas"):
+            getattr(self, name).update(summary[name])
+        self.nested += summary["nested"]
+        self.speaker_unknown += summary["speaker_unknown"]
 
     @property
     def total_articles(self) -> int:
