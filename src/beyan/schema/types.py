@@ -121,13 +121,20 @@ BOOL = Scalar("bool")
 
 @dataclass(frozen=True, slots=True)
 class RegionChoices:
-    """A per-region ``Choices`` shown when a region of role ``on_role`` is selected."""
+    """A per-region ``Choices`` shown when a region of role ``on_role`` is selected.
+
+    A required control is a radio group (one answer, changed but never emptied); an
+    optional one is a single-answer checkbox group, so a ticked answer can be unticked.
+    ``hotkeys`` lets Label Studio bind keys to the choices; off by default, because a key
+    pressed while a region of another role is selected attaches the choice to that region.
+    """
 
     name: str
     vocabulary: Vocabulary
     on_role: str
     description: str
     required: bool = False
+    hotkeys: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,12 +154,17 @@ class RegionText:
 
 @dataclass(frozen=True, slots=True)
 class DocumentChoices:
-    """A ``Choices`` about the whole task (the article)."""
+    """A ``Choices`` about the whole task (the article).
+
+    ``hotkeys`` lets Label Studio bind keys to the choices; off by default, because a
+    stray key typed outside a text field would tick a choice without a word.
+    """
 
     name: str
     vocabulary: Vocabulary
     description: str
     multiple: bool = True
+    hotkeys: bool = False
 
 
 @dataclass(frozen=True, slots=True)
