@@ -11,8 +11,8 @@ UI would otherwise damage it quietly (each point checked in a real browser by
   the empty ``[ ]`` it would print after each choice.
 - An optional per-region choice is a single-answer checkbox group, so a ticked answer can be
   unticked; a required one stays a radio group (it is changed, never emptied).
-- A relation carries one label (``choice="single"``), each drawn in the colour of the role
-  it starts from, and a legend under the text says which way each arrow points.
+- A relation carries one label (``choice="single"``), each offered in a tint of the colour
+  of the role it starts from, and a legend under the text says which way each arrow points.
 - Each per-region field is headed by its name, which the region panel does not show.
 """
 
@@ -24,6 +24,9 @@ from beyan.schema.types import AnnotationInterface, DocumentChoices, RegionChoic
 
 # One colour per span role, in declaration order; chosen to be told apart by colour-blind readers.
 _ROLE_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
+
+# Relation labels are drawn as dark text on their colour: a 40% tint keeps it readable.
+_TINT = "66"
 
 # Label Studio 1.23 binds a blank hotkey to no key code, and assigns no automatic one.
 _NO_HOTKEY = " "
@@ -64,7 +67,7 @@ def labelstudio_config(interface: AnnotationInterface, *, schema_version: str) -
     lines += _tag("Header", {"value": relation_legend(interface), "size": "6"})
     relation_colours = _relation_colours(interface, colours)
     relations = [
-        f"    <Relation value={quoteattr(label.name)} background={quoteattr(relation_colours[label.key])}/>"
+        f"    <Relation value={quoteattr(label.name)} background={quoteattr(relation_colours[label.key] + _TINT)}/>"
         for label in interface.relations.labels
     ]
     lines += _tag("Relations", {"choice": "single"}, relations)
