@@ -120,9 +120,11 @@ class Annotator:
             expect(dialog).to_have_count(0)
 
     def shot(self, name: str) -> None:
-        if self.screenshots is not None:
-            self.screenshots.mkdir(parents=True, exist_ok=True)
-            self.page.screenshot(path=str(self.screenshots / f"{name}.png"))
+        """A screenshot of the labeling area (without the task list), if screenshots are wanted."""
+        if self.screenshots is None:
+            return
+        self.screenshots.mkdir(parents=True, exist_ok=True)
+        self.page.locator(".lsf-editor").screenshot(path=str(self.screenshots / f"{name}.png"), animations="disabled")
 
     # ---------------------------------------------------------------- the text
 
