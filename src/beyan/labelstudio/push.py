@@ -70,7 +70,7 @@ def instructions(*, guidelines_url: str = GUIDELINES_URL) -> str:
         f'<p>Annotate following the <a href="{escape(guidelines_url)}" target="_blank">beyan annotation '
         f"guidelines</a> (schema {escape(SCHEMA_VERSION)}).</p>"
         "<ul>"
-        "<li>Pick a label, then select the span with the mouse. Press <b>u</b> (or click the span again) "
+        "<li>Pick a label, then select the span with the mouse. Press <b>u</b> "
         "to deselect it before you pick the label for the next span: a label clicked while a span is "
         "selected relabels that span and drops its fields.</li>"
         "<li>Click a span to fill its fields (quote_type is required on every content span).</li>"
