@@ -764,5 +764,68 @@ def hydrate_command(dataset: Path, sources: tuple[Path, ...], out: Path) -> None
         echo(f"still without text: {len(result.still_standoff)} article(s) (no copy given)", err=True)
 
 
+# ------------------------------------------------------------------ Label Studio project
+
+
+@main.command("labelstudio-push")
+@CORPUS_OPTION
+@click.option("--url", required=True, help="The Label Studio server (its API key comes from LABEL_STUDIO_API_KEY).")
+@click.option("--project", type=int, default=None, help="Update this project id (default: find it by --title).")
+@click.option("--title", default=None, help="Project title (default: 'beyan: ' and the corpus's name).")
+@click.option(
+    "--predictions",
+    default="none",
+    show_default=True,
+    help="Pre-annotations: 'none', 'gold' (the corpus's current gold), or 'module:function' (a pre-annotator).",
+)
+@click.option("--article", "article_ids", multiple=True, help="Only these article ids (repeatable).")
+@click.option("--batch-size", type=int, default=100, show_default=True, help="Tasks per upload request.")
+@click.option("--force", is_flag=True, help="Replace a config even if it drops labels that annotations may use.")
+@handle_errors
+def labelstudio_push_command(
+    corpus: Path,
+    url: str,
+    project: int | None,
+    title: str | None,
+    predictions: str,
+    article_ids: tuple[str, ...],
+    batch_size: int,
+    force: bool,
+) -> None:
+    """Create or update a Label Studio project from the schema and upload the corpus as tasks.
+
+    The project gets the labeling config generated from the schema and instructions
+    linking the guidelines. Articles already in the project (same article_id and
+    text_sha256) are not uploaded again, so pushing twice uploads nothing new. A config
+    that would drop a label, choice or relation the project's annotations may use is
+    refused unless --force is given.
+
+    \b
+    Example:
+      export LABEL_STUDIO_API_KEY=...
+      beyan labelstudio-push --url http://127.0.0.1:8080 --title "beyan pilot"
+      beyan labelstudio-push --url http://127.0.0.1:8080 --project 3 --predictions gold
+      beyan import-labelstudio --url http://127.0.0.1:8080 --project 3    # annotations back
+    """
+    from beyan.labelstudio.push import labelstudio_push
+
+    progress = Progress("push: tasks")
+    result = labelstudio_push(
+        corpus=corpus,
+        url=url,
+        project=project,
+        title=title,
+        predictions=predictions,
+        article_ids=list(article_ids) or None,
+        batch_size=batch_size,
+        force=force,
+        progress=progress,
+    )
+    progress.finish()
+    report(result.issues)
+    echo(result.summary())
+    echo(f"open: {url.rstrip('/')}/projects/{result.project}/data")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

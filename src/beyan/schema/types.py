@@ -131,6 +131,10 @@ class RegionChoices:
 
     ``fills`` names the statement field it becomes (its own name when empty). A ``flag``
     control is a marker: ticking the label whose key is ``flag`` sets the boolean field to true.
+    A required control is a radio group (one answer, changed but never emptied); an
+    optional one is a single-answer checkbox group, so a ticked answer can be unticked.
+    ``hotkeys`` lets Label Studio bind keys to the choices; off by default, because a key
+    pressed while a region of another role is selected attaches the choice to that region.
     """
 
     name: str
@@ -140,6 +144,7 @@ class RegionChoices:
     required: bool = False
     fills: str = ""
     flag: str | None = None
+    hotkeys: bool = False
 
     @property
     def target(self) -> str:
@@ -167,12 +172,17 @@ class RegionText:
 
 @dataclass(frozen=True, slots=True)
 class DocumentChoices:
-    """A ``Choices`` about the whole task (the article)."""
+    """A ``Choices`` about the whole task (the article).
+
+    ``hotkeys`` lets Label Studio bind keys to the choices; off by default, because a
+    stray key typed outside a text field would tick a choice without a word.
+    """
 
     name: str
     vocabulary: Vocabulary
     description: str
     multiple: bool = True
+    hotkeys: bool = False
 
 
 @dataclass(frozen=True, slots=True)
