@@ -21,8 +21,10 @@ from beyan.agreement import AgreementReport
 from beyan.corpus import Corpus
 from beyan.issues import BeyanError, Issues, fail
 from beyan.jsonio import dumps, read_json
+from beyan.labels import label_rows
 from beyan.records import GoldArticle
 from beyan.schema.v1 import CONFIGS, SCHEMA_VERSION, SPLITS
+from beyan.tokens.view import TokenViewSummary, token_row_with_summary
 from beyan.transforms.adjudication import POLICIES, adjudicate
 from beyan.transforms.dedup import near_duplicate_groups
 from beyan.transforms.splits import SPLIT_RULE, assign_splits
@@ -34,6 +36,7 @@ from beyan.writers.manifest import file_sha256, input_hashes
 from beyan.writers.parquet import ShardedWriter
 from beyan.writers.rows import article_row, statement_rows
 from beyan.writers.stats import BuildStats
+from beyan.writers.training import training_markdown
 
 TEXT_POLICIES = ("full", "rights")
 SPLITS_FILE = "splits.json"
@@ -146,7 +149,8 @@ def build(
     staging.mkdir()
     try:
         agreement = AgreementReport()
-        stats = _write_data(opened, staging, splits, policy, text, issues, progress, agreement)
+        token_view = TokenViewSummary()
+        stats = _write_data(opened, staging, splits, policy, text, issues, progress, agreement, token_view)
         if issues.has_errors:
             raise BeyanError(issues)
         data_files: dict[str, dict[str, list[str]]] = {config: {} for config in CONFIGS}
@@ -169,6 +173,7 @@ def build(
             text_policy=text,
             adjudication=policy,
             agreement_markdown=agreement_markdown,
+            training_markdown=training_markdown(token_view, split=_first_split(data_files)),
         )
         datasheet_text = render_datasheet(
             template,
@@ -187,6 +192,7 @@ def build(
             "text_policy": text,
             "splits": {"rule": SPLIT_RULE, "articles": splits, "near_duplicate_groups": groups},
             "counts": stats.to_dict(),
+            "token_view": token_view.to_dict(),
             "inputs": input_hashes(opened.root, known=opened.read_hashes),
             "outputs": dict(sorted(outputs.items())),
             "environment": environment(),
@@ -230,6 +236,7 @@ def _write_data(
     issues: Issues,
     progress: Progress | None,
     agreement: AgreementReport,
+    token_view: TokenViewSummary,
 ) -> BuildStats:
     writers = {
         (config, split): ShardedWriter(staging / "data" / config, split, struct)
@@ -255,10 +262,20 @@ def _write_data(
         stats.add(gold, article_annotations, standoff=standoff)
         for row in statement_rows(gold, include_text=include_text):
             writers[("statements", gold.split)].write(row)
-        writers[("articles", gold.split)].write(article_row(gold, include_text=include_text))
+        row = article_row(gold, include_text=include_text)
+        writers[("articles", gold.split)].write(row)
+        tokens, moved_up = token_row_with_summary(article_row=row, text=article.text)
+        token_view.add(tokens, moved_up=moved_up)
+        writers[("tokens", gold.split)].write(tokens)
+    for label in label_rows():
+        writers[("labels", SPLITS[0])].write(label)  # one table, in the split the Hub loads by default
     for writer in writers.values():
         writer.close()
     return stats
+
+
+def _first_split(data_files: dict[str, dict[str, list[str]]]) -> str:
+    return next(iter(data_files.get("tokens") or {}), SPLITS[0])
 
 
 def _annotations_per_item(stats: BuildStats) -> str:

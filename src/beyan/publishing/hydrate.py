@@ -80,7 +80,11 @@ def _rewrite(path: Path, target: Path, texts: dict[str, str], article_sha: dict[
                 for statement in row["statements"]:
                     for name in SPAN_FIELDS:
                         _fill_spans(statement[name], text)
-        else:  # config statements: the article's text and the spans
+        elif "token_starts" in row:  # config tokens: the token strings, cut from the text at their offsets
+            text = texts.get(article_sha[row["article_id"]]) if row["tokens"] is None else None
+            if text is not None:
+                row["tokens"] = [text[s:e] for s, e in zip(row["token_starts"], row["token_ends"], strict=True)]
+        elif "article_text" in row:  # config statements: the article's text and the spans
             text = texts.get(article_sha[row["article_id"]]) if row["article_text"] is None else None
             if text is not None:
                 row["article_text"] = text

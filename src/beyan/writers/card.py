@@ -59,6 +59,7 @@ def render_card(
     text_policy: str,
     adjudication: str,
     agreement_markdown: str,
+    training_markdown: str = "",
 ) -> str:
     languages = sorted(stats.languages) or ["tr"]
     front = card_yaml(
@@ -119,6 +120,7 @@ hash of its id and locked once released: {SPLIT_RULE}.
 
 {agreement_markdown}
 
+{training_markdown}
 ## Fields
 
 {schema_reference(CONFIGS, heading="###")}
