@@ -625,5 +625,37 @@ def hydrate_command(dataset: Path, sources: tuple[Path, ...], out: Path) -> None
         echo(f"still without text: {len(result.still_standoff)} article(s) (no copy given)", err=True)
 
 
+# ------------------------------------------------------------------ training: evaluate, extract
+
+
+@main.command("evaluate")
+@click.option("--gold", type=click.Path(path_type=Path), required=True, help="A built dataset folder (the gold).")
+@click.option(
+    "--predictions",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="JSON Lines, one statement per line, in the statements config's row shape.",
+)
+@click.option("--split", default=None, help="Score only this split's articles (default: all).")
+@FORMAT_OPTION
+@handle_errors
+def evaluate_command(gold: Path, predictions: Path, split: str | None, fmt: str) -> None:
+    """Score predicted statements against the gold: span P/R/F1 (exact, overlap), attribution, quote type.
+
+    Every gold article of the split is scored, predicted or not. Definitions: docs/evaluation.md.
+
+    \b
+    Example:
+      beyan evaluate --gold dist --predictions predictions.jsonl --split test
+      beyan evaluate --gold dist --predictions predictions.jsonl --format json > scores.json
+    """
+    import json
+
+    from beyan.evaluation import evaluate
+
+    result = evaluate(gold=gold, predictions=predictions, split=split)
+    echo(json.dumps(result.to_dict(), indent=2) if fmt == "json" else result.markdown())
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
