@@ -153,7 +153,7 @@ def _check_spans(value: Any, where: tuple[str, ...], article: GoldArticle, issue
             issues.error("wrong-type", at, "a span is an object", expected="{start, end, text}", found=_type_name(span))
             continue
         start, end = span.get("start"), span.get("end")
-        if not _is_int(start) or not _is_int(end):
+        if not isinstance(start, int) or not isinstance(end, int) or not _is_int(start) or not _is_int(end):
             issues.error(
                 "wrong-type",
                 at,

@@ -42,9 +42,12 @@ class GoldArticle:
 
 def statement_from_row(row: dict[str, Any]) -> ScoredStatement:
     """A statement row (JSON or Parquet form, already checked) as scored."""
-    quote_type = row.get("quote_type")
-    if isinstance(quote_type, int) and not isinstance(quote_type, bool):
-        quote_type = QUOTE_TYPE.names[quote_type]
+    value = row.get("quote_type")
+    quote_type: str | None = None
+    if isinstance(value, str):
+        quote_type = value
+    elif isinstance(value, int) and not isinstance(value, bool):
+        quote_type = QUOTE_TYPE.names[value]
     return ScoredStatement(
         article_id=row["article_id"],
         spans={
