@@ -197,3 +197,32 @@ def test_build_validates_and_a_tampered_tag_is_located(seed_dist: Path, tmp_path
     assert result.issues.codes() == ["tags-spans-mismatch"]
     (issue,) = list(result.issues)
     assert issue.location == (str(target), "row 0 (0263f442a811c8ac)", "cue_tags[0]")
+
+
+def test_a_dataset_without_the_tokens_config_still_validates(seed_dist: Path, tmp_path: Path) -> None:
+    import shutil
+
+    older = tmp_path / "dist-without-tokens"
+    shutil.copytree(seed_dist, older)
+    shutil.rmtree(older / "data" / "tokens")
+    card = (older / "README.md").read_text("utf-8")
+    start = card.index("- config_name: tokens")
+    end = card.index("- config_name: labels")
+    (older / "README.md").write_text(card[:start] + card[end:], "utf-8")
+    result = validate(older)
+    codes = set(result.issues.codes())
+    assert "config-mismatch" not in codes
+    assert codes <= {"missing-file", "checksum-mismatch"}  # the manifest still lists what was removed
+
+
+def test_tokens_of_another_dataset_are_a_config_mismatch(seed_dist: Path, tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "dist-mismatch"
+    shutil.copytree(seed_dist, copy)
+    path = next((copy / "data" / "tokens").glob("*.parquet"))
+    table = pq.read_table(path)
+    rows = table.to_pylist()
+    rows[0]["statement_ids"][0] = "0263f442a811c8ac-00000000"
+    pq.write_table(type(table).from_pylist(rows, schema=table.schema), path)
+    assert "config-mismatch" in validate(copy).issues.codes()

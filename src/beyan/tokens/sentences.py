@@ -10,11 +10,15 @@ single upper-case letter (an initial) or a number (a Turkish ordinal: ``2. Düny
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections.abc import Sequence
 
 from beyan.tokens.tokenizer import Offsets
 
 TERMINALS = frozenset({".", "!", "?", "…", "..."})
+TERMINAL_CHARS = re.compile(r"\.+|[!?…]")
+LINE_BREAK = re.compile(r"\n\s*")
 CLOSERS = frozenset({'"', "”", "’", "'", "»", ")", "]"})
 OPENERS = frozenset({'"', "“", "‘", "«", "(", "'"})
 # Abbreviations that end in a period without ending the sentence (Turkish and English news).
@@ -30,12 +34,22 @@ def sentence_starts(text: str, tokens: Sequence[Offsets]) -> list[int]:
     """Index of the first token of each sentence (``[0]`` for a one-sentence text, ``[]`` without tokens)."""
     if not tokens:
         return []
-    starts = [0]
-    for i in range(1, len(tokens)):
-        previous_end, start = tokens[i - 1][1], tokens[i][0]
-        if "\n" in text[previous_end:start] or _ends_sentence(text, tokens, i):
-            starts.append(i)
-    return starts
+    token_starts = [start for start, _ in tokens]
+    starts = {0}
+    for match in LINE_BREAK.finditer(text):  # a token after a line break begins a sentence
+        i = bisect.bisect_left(token_starts, match.end())
+        if 0 < i < len(tokens):
+            starts.add(i)
+    for match in TERMINAL_CHARS.finditer(text):  # only a terminal can end a sentence within a line
+        k = bisect.bisect_left(token_starts, match.start())
+        if k >= len(tokens) or token_starts[k] != match.start():
+            continue  # inside a token (1.000)
+        i = k + 1
+        while i < len(tokens) and _token(text, tokens, i) in CLOSERS and tokens[i - 1][1] == tokens[i][0]:
+            i += 1
+        if i < len(tokens) and "\n" not in text[tokens[i - 1][1] : tokens[i][0]] and _ends_sentence(text, tokens, i):
+            starts.add(i)
+    return sorted(starts)
 
 
 def _ends_sentence(text: str, tokens: Sequence[Offsets], i: int) -> bool:
