@@ -226,3 +226,35 @@ def test_tokens_of_another_dataset_are_a_config_mismatch(seed_dist: Path, tmp_pa
     rows[0]["statement_ids"][0] = "0263f442a811c8ac-00000000"
     pq.write_table(type(table).from_pylist(rows, schema=table.schema), path)
     assert "config-mismatch" in validate(copy).issues.codes()
+
+
+@pytest.mark.parametrize(
+    ("tamper", "code", "where"),
+    [
+        (lambda r: r["token_ends"].pop(), "length-mismatch", ()),
+        (
+            lambda r: r.update(token_starts=[r["token_starts"][1], *r["token_starts"][1:]]),
+            "invalid-offsets",
+            ("token 0",),
+        ),
+        (lambda r: r["tokens"].__setitem__(3, "Bakan"), "invalid-offsets", ("token 3",)),
+        (lambda r: r["speaker_tags"].append(r["speaker_tags"][0]), "invalid-tags", ()),
+        (lambda r: r["content_tags"][1].__setitem__(0, 7), "invalid-tags", ("content_tags",)),
+        (lambda r: r["spans"][0].update(statement=99), "invalid-value", ("spans[0]",)),
+        (lambda r: r["sentence_starts"].reverse(), "invalid-sentences", ("sentence_starts",)),
+        (lambda r: r["addressee_tags"][0].__setitem__(0, 1), "tags-spans-mismatch", ("addressee_tags[0]",)),
+    ],
+)
+def test_broken_token_rows_are_located(
+    seed_dist: Path, tmp_path: Path, tamper: Any, code: str, where: tuple[str, ...]
+) -> None:
+    path = next((seed_dist / "data" / "tokens").glob("*.parquet"))
+    table = pq.read_table(path)
+    rows = table.to_pylist()
+    tamper(rows[0])
+    target = tmp_path / "tokens.parquet"
+    pq.write_table(type(table).from_pylist(rows, schema=table.schema), target)
+    result = validate(target)
+    assert result.issues.codes() == [code], result.issues.render()
+    (issue,) = list(result.issues)
+    assert issue.location == (str(target), "row 0 (0263f442a811c8ac)", *where)

@@ -1,7 +1,9 @@
 """Checks on rows of configs ``tokens`` and ``labels``: shapes, offsets, and tags that agree with ``spans``.
 
 Called by :mod:`beyan.validation` for every file of those configs; problems are reported
-with the file, the row and the field, like every other check.
+with the file, the row and the field, like every other check. Token-level checks run on
+whole columns with NumPy (a million statements carry tens of millions of tags); only
+ids and sentence starts are looked at row by row.
 """
 
 from __future__ import annotations
@@ -11,12 +13,20 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from beyan.issues import Issues
 from beyan.labels import label_rows
 from beyan.schema.v1 import SPAN_ROLE, TAG_ROLES
-from beyan.tokens.view import TAG_FIELDS, decode_bio
+from beyan.tokens.view import TAG_FIELDS
+
+SpanKey = tuple[int, int, int, int, int]  # row, role index, layer, first token, token after
+
+
+def _ints(array: pa.Array | pa.ChunkedArray) -> np.ndarray[Any, np.dtype[np.int64]]:
+    return np.asarray(pc.fill_null(array, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
 @dataclass(slots=True)
@@ -28,57 +38,75 @@ class TokenRowChecker:
     statement_ids: set[str] = field(default_factory=set)
 
     def check(self, table: pa.Table, where: tuple[str, ...], *, offset: int = 0) -> None:
-        for number, row in enumerate(table.to_pylist(), start=offset):
-            self.check_row(row, (*where, f"row {number} ({row.get('article_id')})"))
+        table = table.combine_chunks()
+        ids = table.column("article_id").to_pylist()
 
-    def check_row(self, row: dict[str, Any], at: tuple[str, ...]) -> None:
-        article_id = row["article_id"]
-        if article_id in self.article_ids:
-            self.issues.error("duplicate-id", at, "article id used twice", found=article_id)
-        self.article_ids.add(article_id)
-        for statement_id in row["statement_ids"] or []:
-            if statement_id in self.statement_ids:
-                self.issues.error("duplicate-id", (*at, "statement_ids"), "statement id used twice", found=statement_id)
-            self.statement_ids.add(statement_id)
-        starts, ends = row["token_starts"] or [], row["token_ends"] or []
-        count = len(starts)
-        if len(ends) != count or (row["tokens"] is not None and len(row["tokens"]) != count):
+        def at(row: int) -> tuple[str, ...]:
+            return (*where, f"row {row + offset} ({ids[row]})")
+
+        self._check_ids(ids, table.column("statement_ids").to_pylist(), at)
+        counts = _ints(pc.list_value_length(table.column("token_starts")))
+        broken = self._check_lengths(table, counts, at)
+        self._check_offsets(table, counts, broken, at)
+        for row, starts in enumerate(table.column("sentence_starts").to_pylist()):
+            self._check_sentences(starts or [], int(counts[row]), at(row))
+        layers = self._check_tags(table, counts, broken, at)
+        self._check_spans(table, counts, layers, broken, at)
+
+    def _check_ids(self, ids: list[str], statement_ids: list[list[str] | None], at: Any) -> None:
+        for row, (article_id, statements) in enumerate(zip(ids, statement_ids, strict=True)):
+            if article_id in self.article_ids:
+                self.issues.error("duplicate-id", at(row), "article id used twice", found=article_id)
+            self.article_ids.add(article_id)
+            for statement_id in statements or []:
+                if statement_id in self.statement_ids:
+                    self.issues.error(
+                        "duplicate-id", (*at(row), "statement_ids"), "statement id used twice", found=statement_id
+                    )
+                self.statement_ids.add(statement_id)
+
+    def _check_lengths(self, table: pa.Table, counts: np.ndarray[Any, Any], at: Any) -> set[int]:
+        """Rows whose token lists differ in length (the other checks skip them)."""
+        ends = _ints(pc.list_value_length(table.column("token_ends")))
+        tokens = table.column("tokens")
+        words = _ints(pc.list_value_length(tokens))
+        has_words = np.asarray(pc.is_valid(tokens).to_numpy(zero_copy_only=False), dtype=bool)
+        bad = (ends != counts) | (has_words & (words != counts))
+        for row in np.flatnonzero(bad).tolist():
             self.issues.error(
                 "length-mismatch",
-                at,
+                at(row),
                 "tokens, token_starts and token_ends must have one entry per token",
-                expected=f"{count} each",
-                found=f"tokens {len(row['tokens'] or [])}, token_starts {count}, token_ends {len(ends)}",
+                expected=f"{counts[row]} each",
+                found=f"tokens {max(words[row], 0)}, token_starts {counts[row]}, token_ends {ends[row]}",
             )
-            return
-        self._check_offsets(starts, ends, row["tokens"], at)
-        self._check_sentences(row["sentence_starts"] or [], count, at)
-        layers = self._check_tags(row, count, at)
-        if layers is not None:
-            self._check_spans(row, count, layers, at)
+        return set(np.flatnonzero(bad).tolist())
 
-    def _check_offsets(self, starts: list[int], ends: list[int], tokens: list[str] | None, at: tuple[str, ...]) -> None:
-        previous_end = 0
-        for t, (start, end) in enumerate(zip(starts, ends, strict=True)):
-            if not previous_end <= start < end:
-                self.issues.error(
-                    "invalid-offsets",
-                    (*at, f"token {t}"),
-                    "token offsets must be non-empty, in order and not overlapping",
-                    expected=f"{previous_end} <= start < end",
-                    found=f"[{start}, {end})",
-                )
-                return
-            if tokens is not None and len(tokens[t]) != end - start:
-                self.issues.error(
-                    "token-text-mismatch",
-                    (*at, f"token {t}"),
-                    "the token's length is not its offsets' width",
-                    expected=str(end - start),
-                    found=repr(tokens[t]),
-                )
-                return
-            previous_end = end
+    def _check_offsets(self, table: pa.Table, counts: np.ndarray[Any, Any], broken: set[int], at: Any) -> None:
+        starts = _ints(pc.list_flatten(table.column("token_starts")))
+        ends = _ints(pc.list_flatten(table.column("token_ends")))
+        if len(starts) != len(ends):
+            return  # reported as length-mismatch
+        rows = np.repeat(np.arange(len(counts)), counts)
+        first = np.ones(len(starts), dtype=bool)
+        first[1:] = rows[1:] != rows[:-1]
+        previous_end = np.where(first, 0, np.concatenate(([0], ends[:-1])))
+        bad = (starts < previous_end) | (ends <= starts)
+        tokens = table.column("tokens")
+        if pc.any(pc.is_valid(tokens)).as_py():
+            lengths = np.full(len(starts), -1, dtype=np.int64)
+            valid_rows = np.asarray(pc.is_valid(tokens).to_numpy(zero_copy_only=False), dtype=bool)
+            mask = valid_rows[rows]
+            lengths[mask] = _ints(pc.utf8_length(pc.list_flatten(tokens)))
+            bad |= mask & (lengths != ends - starts)
+        for row in sorted({int(r) for r in rows[bad]} - broken):
+            t = int(np.flatnonzero(bad & (rows == row))[0] - np.flatnonzero(rows == row)[0])
+            self.issues.error(
+                "invalid-offsets",
+                (*at(row), f"token {t}"),
+                "token offsets must be non-empty, in order, not overlapping, and as wide as the token",
+                found=str(table.column("tokens")[row].as_py()[t] if tokens[row].is_valid else None),
+            )
 
     def _check_sentences(self, sentence_starts: list[int], count: int, at: tuple[str, ...]) -> None:
         expected_first = [0] if count else []
@@ -94,72 +122,151 @@ class TokenRowChecker:
                 found=str(sentence_starts[:10]),
             )
 
-    def _check_tags(self, row: dict[str, Any], count: int, at: tuple[str, ...]) -> int | None:
-        layer_counts = {role: len(row[TAG_FIELDS[role]] or []) for role in TAG_ROLES}
-        if len(set(layer_counts.values())) != 1 or min(layer_counts.values()) < 1:
+    def _check_tags(
+        self, table: pa.Table, counts: np.ndarray[Any, Any], broken: set[int], at: Any
+    ) -> np.ndarray[Any, Any] | None:
+        """Every role has as many layers (at least one), each one tag per token, each 0, 1 or 2."""
+        layer_counts = {role: _ints(pc.list_value_length(table.column(TAG_FIELDS[role]))) for role in TAG_ROLES}
+        layers = layer_counts[TAG_ROLES[0]]
+        uneven = np.zeros(len(counts), dtype=bool)
+        for role in TAG_ROLES:
+            uneven |= layer_counts[role] != layers
+        uneven |= layers < 1
+        for row in np.flatnonzero(uneven).tolist():
             self.issues.error(
                 "invalid-tags",
-                at,
+                at(row),
                 "every role needs the same number of tag layers, at least one",
-                found=str(layer_counts),
+                found=str({role: int(layer_counts[role][row]) for role in TAG_ROLES}),
             )
-            return None
+            broken.add(row)
         for role in TAG_ROLES:
-            for layer, tags in enumerate(row[TAG_FIELDS[role]]):
-                where = (*at, f"{TAG_FIELDS[role]}[{layer}]")
-                if len(tags) != count:
-                    self.issues.error(
-                        "length-mismatch",
-                        where,
-                        "a tag layer needs one tag per token",
-                        expected=str(count),
-                        found=str(len(tags)),
-                    )
-                    return None
-                if any(tag is None or not 0 <= tag <= 2 for tag in tags):
-                    self.issues.error("unknown-label", where, f"tag index outside {role}_tag", expected="0..2")
-                    return None
-        return layer_counts[TAG_ROLES[0]]
-
-    def _check_spans(self, row: dict[str, Any], count: int, layers: int, at: tuple[str, ...]) -> None:
-        statements = len(row["statement_ids"] or [])
-        listed: dict[tuple[str, int], set[tuple[int, int]]] = {}
-        for n, span in enumerate(row["spans"] or []):
-            role = _role_name(span["role"])
-            if (
-                role is None
-                or not 0 <= span["statement"] < statements
-                or not 0 <= span["layer"] < layers
-                or not 0 <= span["start"] <= span["end"] <= count
-            ):
+            column = table.column(TAG_FIELDS[role])
+            inner = pc.list_flatten(column)
+            owner = _ints(pc.list_parent_indices(column))
+            wrong_length = _ints(pc.list_value_length(inner)) != counts[owner]
+            values = _ints(pc.list_flatten(inner))
+            value_owner = owner[_ints(pc.list_parent_indices(inner))]
+            bad_rows = {int(r) for r in owner[wrong_length]} | {
+                int(r) for r in value_owner[(values < 0) | (values > 2)]
+            }
+            for row in sorted(bad_rows - broken):
                 self.issues.error(
-                    "invalid-value",
-                    (*at, f"spans[{n}]"),
-                    "a token span must name a statement, a role, a layer and tokens of this row",
-                    expected=f"statement < {statements}, layer < {layers}, 0 <= start <= end <= {count}",
-                    found=str(span),
+                    "invalid-tags",
+                    (*at(row), TAG_FIELDS[role]),
+                    f"each layer needs one tag per token, each an index of {role}_tag",
+                    expected=f"{counts[row]} tags in 0..2",
                 )
-                return
-            if span["start"] < span["end"]:
-                listed.setdefault((role, span["layer"]), set()).add((span["start"], span["end"]))
+            broken |= bad_rows
+        return layers
+
+    def _check_spans(
+        self,
+        table: pa.Table,
+        counts: np.ndarray[Any, Any],
+        layers: np.ndarray[Any, Any] | None,
+        broken: set[int],
+        at: Any,
+    ) -> None:
+        if layers is None:
+            return
+        listed = self._listed_spans(table, counts, layers, broken, at)
+        tagged = self._tagged_spans(table)
+        mismatched: dict[tuple[int, int, int], tuple[set[tuple[int, int]], set[tuple[int, int]]]] = {}
+        for key in listed ^ tagged:
+            row, role, layer, start, end = key
+            if row in broken:
+                continue
+            want, got = mismatched.setdefault((row, role, layer), (set(), set()))
+            (want if key in listed else got).add((start, end))
+        for (row, role, layer), (want, got) in sorted(mismatched.items()):
+            name = TAG_FIELDS[SPAN_ROLE.names[role]]
+            self.issues.error(
+                "tags-spans-mismatch",
+                (*at(row), f"{name}[{layer}]"),
+                "the tags do not mark exactly the spans listed for this role and layer",
+                expected=f"also {sorted(want)[:5]}" if want else "none of these",
+                found=f"tagged only {sorted(got)[:5]}" if got else "these untagged",
+            )
+
+    def _listed_spans(
+        self, table: pa.Table, counts: np.ndarray[Any, Any], layers: np.ndarray[Any, Any], broken: set[int], at: Any
+    ) -> set[SpanKey]:
+        column = table.column("spans")
+        flat = pc.list_flatten(column)
+        if len(flat) == 0:
+            return set()
+        rows = _ints(pc.list_parent_indices(column))
+        fields = {name: _ints(pc.struct_field(flat, name)) for name in ("statement", "role", "layer", "start", "end")}
+        statements = _ints(pc.list_value_length(table.column("statement_ids")))
+        bad = (
+            (fields["statement"] < 0)
+            | (fields["statement"] >= statements[rows])
+            | (fields["role"] < 0)
+            | (fields["role"] >= len(SPAN_ROLE.labels))
+            | (fields["layer"] < 0)
+            | (fields["layer"] >= layers[rows])
+            | (fields["start"] < 0)
+            | (fields["start"] > fields["end"])
+            | (fields["end"] > counts[rows])
+        )
+        for row in sorted({int(r) for r in rows[bad]} - broken):
+            index = int(np.flatnonzero(bad & (rows == row))[0] - np.flatnonzero(rows == row)[0])
+            self.issues.error(
+                "invalid-value",
+                (*at(row), f"spans[{index}]"),
+                "a token span must name a statement, a role, a layer and tokens of this row",
+                expected=f"statement < {statements[row]}, layer < {layers[row]}, 0 <= start <= end <= {counts[row]}",
+                found=str(column[row].as_py()[index]),
+            )
+            broken.add(row)
+        keep = ~bad & (fields["start"] < fields["end"])
+        return set(
+            zip(
+                rows[keep].tolist(),
+                fields["role"][keep].tolist(),
+                fields["layer"][keep].tolist(),
+                fields["start"][keep].tolist(),
+                fields["end"][keep].tolist(),
+                strict=True,
+            )
+        )
+
+    def _tagged_spans(self, table: pa.Table) -> set[SpanKey]:
+        """BIO spans of every layer of every role (an I after O begins a span, as in conlleval)."""
+        found: set[SpanKey] = set()
         for role in TAG_ROLES:
-            for layer, tags in enumerate(row[TAG_FIELDS[role]]):
-                tagged = set(decode_bio(tags))
-                expected = listed.get((role, layer), set())
-                if tagged != expected:
-                    self.issues.error(
-                        "tags-spans-mismatch",
-                        (*at, f"{TAG_FIELDS[role]}[{layer}]"),
-                        "the tags do not mark exactly the spans listed for this role and layer",
-                        expected=str(sorted(expected)[:5]),
-                        found=str(sorted(tagged)[:5]),
+            column = table.column(TAG_FIELDS[role])
+            inner = pc.list_flatten(column)
+            values = _ints(pc.list_flatten(inner))
+            if not len(values):
+                continue
+            owner = _ints(pc.list_parent_indices(column))
+            layer_of = _ints(pc.list_parent_indices(inner))
+            layer_starts = np.concatenate(([0], np.cumsum(_ints(pc.list_value_length(inner)))[:-1]))
+            position = np.arange(len(values)) - layer_starts[layer_of]
+            layer_in_row = np.arange(len(owner)) - np.searchsorted(owner, owner, side="left")
+            previous = np.concatenate(([0], values[:-1]))
+            previous[position == 0] = 0
+            begins = (values == 1) | ((values == 2) & (previous == 0))
+            tagged = np.flatnonzero(values != 0)
+            span_of = np.cumsum(begins)[tagged]
+            boundaries = np.flatnonzero(np.diff(span_of)) + 1
+            firsts = tagged[np.concatenate(([0], boundaries))] if len(tagged) else tagged
+            lasts = tagged[np.concatenate((boundaries - 1, [len(tagged) - 1]))] if len(tagged) else tagged
+            role_index = SPAN_ROLE.names.index(role)
+            for first, last in zip(firsts.tolist(), lasts.tolist(), strict=True):
+                layer = int(layer_of[first])
+                found.add(
+                    (
+                        int(owner[layer]),
+                        role_index,
+                        int(layer_in_row[layer]),
+                        int(position[first]),
+                        int(position[last]) + 1,
                     )
-
-
-def _role_name(role: Any) -> str | None:
-    if isinstance(role, int) and 0 <= role < len(SPAN_ROLE.labels):
-        return SPAN_ROLE.names[role]
-    return role if isinstance(role, str) and role in SPAN_ROLE.names else None
+                )
+        return found
 
 
 def check_label_table(rows: Sequence[dict[str, Any]], issues: Issues, where: tuple[str, ...]) -> None:
