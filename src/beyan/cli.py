@@ -827,5 +827,68 @@ def labelstudio_push_command(
     echo(f"open: {url.rstrip('/')}/projects/{result.project}/data")
 
 
+# ------------------------------------------------------------------ training: evaluate, extract
+
+
+@main.command("evaluate")
+@click.option("--gold", type=click.Path(path_type=Path), required=True, help="A built dataset folder (the gold).")
+@click.option(
+    "--predictions",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="JSON Lines, one statement per line, in the statements config's row shape.",
+)
+@click.option("--split", default=None, help="Score only this split's articles (default: all).")
+@FORMAT_OPTION
+@handle_errors
+def evaluate_command(gold: Path, predictions: Path, split: str | None, fmt: str) -> None:
+    """Score predicted statements against the gold: span P/R/F1 (exact, overlap), attribution, quote type.
+
+    Every gold article of the split is scored, predicted or not. Definitions: docs/evaluation.md.
+
+    \b
+    Example:
+      beyan evaluate --gold dist --predictions predictions.jsonl --split test
+      beyan evaluate --gold dist --predictions predictions.jsonl --format json > scores.json
+    """
+    import json
+
+    from beyan.evaluation import evaluate
+
+    result = evaluate(gold=gold, predictions=predictions, split=split)
+    echo(json.dumps(result.to_dict(), indent=2) if fmt == "json" else result.markdown())
+
+
+@main.command("extract")
+@click.argument("dataset", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("predictions.jsonl"),
+    show_default=True,
+    help="JSON Lines out.",
+)
+@click.option("--split", default=None, help="Only this split's articles (default: all).")
+@click.option(
+    "--lexicon", default=None, help="A language tag (tr) or a lexicon JSON file; default: each article's language."
+)
+@handle_errors
+def extract_command(dataset: Path, out: Path, split: str | None, lexicon: str | None) -> None:
+    """Find statements with the rule-based baseline; write them in the statements row shape.
+
+    The rules are transparent (docs/extractor.md); a language's cues, titles and endings are a
+    lexicon file. Score the output with `beyan evaluate`.
+
+    \b
+    Example:
+      beyan extract dist --out predictions.jsonl --split test
+      beyan evaluate --gold dist --predictions predictions.jsonl --split test
+    """
+    from beyan.extract import extract
+
+    result = extract(dataset=dataset, out=out, split=split, lexicon=lexicon)
+    echo(f"{out}: {len(result.rows)} statement(s) found in {result.articles} article(s)")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

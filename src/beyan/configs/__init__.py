@@ -17,23 +17,44 @@ from beyan.records import GoldArticle
 
 Rows = Callable[[GoldArticle, bool], list[dict[str, Any]]]  # (gold article, include text) -> rows
 Hydrate = Callable[[dict[str, Any], str], None]  # fill a standoff row's text in place
+Summary = dict[str, Any]  # what a config says about a build (JSON, so builds can cache it per shard)
+
+
+def _no_text(row: dict[str, Any], text: str) -> None:
+    """Rows of a config that carries no article text have nothing to hydrate."""
 
 
 @dataclass(frozen=True, slots=True)
 class ConfigSpec:
+    """How a config's rows are made, checked and hydrated.
+
+    Most configs have rows per article (``rows``). A config of the whole dataset (``labels``)
+    gives ``dataset_rows`` instead, written once, in the first split. ``summarize`` and
+    ``merge`` make a summary of a build's rows (cached per shard) that ``card_section`` turns
+    into the config's section of the dataset card.
+    """
+
     name: str
     rows: Rows
-    hydrate: Hydrate
-    text_column: str  # the column that is null in standoff rows
     check: str  # the RowChecker method that checks a batch of its rows
     batch_rows: int  # rows checked at a time: memory stays flat whatever the size
     description: str
+    hydrate: Hydrate = _no_text
+    text_column: str = ""  # the column that is null in standoff rows ("": none)
+    dataset_rows: Callable[[], list[dict[str, Any]]] | None = None
+    summarize: Callable[[list[dict[str, Any]]], Summary] | None = None
+    merge: Callable[[Summary, Summary], Summary] | None = None
+    card_section: Callable[[Summary | None, str], str] | None = None
+
+    @property
+    def per_article(self) -> bool:
+        return self.dataset_rows is None
 
 
 def _registry() -> dict[str, ConfigSpec]:
-    from beyan.configs import articles, statements
+    from beyan.configs import articles, labels, statements, tokens
 
-    return {spec.name: spec for spec in (statements.SPEC, articles.SPEC)}
+    return {spec.name: spec for spec in (statements.SPEC, articles.SPEC, tokens.SPEC, labels.SPEC)}
 
 
 CONFIGS: dict[str, ConfigSpec] = _registry()

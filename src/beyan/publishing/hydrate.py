@@ -68,7 +68,7 @@ def _rewrite(path: Path, target: Path, texts: dict[str, str], article_sha: dict[
     table = pq.read_table(path)
     rows = table.to_pylist()
     for row in rows:
-        if row[spec.text_column] is None:
+        if spec.text_column and row[spec.text_column] is None:
             text = texts.get(article_sha[row["article_id"]])
             if text is not None:
                 spec.hydrate(row, text)

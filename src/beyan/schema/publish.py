@@ -15,7 +15,7 @@ from beyan.schema.arrow import arrow_schema, features_dict
 from beyan.schema.docs import schema_reference
 from beyan.schema.jsonschema import json_schema
 from beyan.schema.labelstudio import labelstudio_config
-from beyan.schema.v1 import ARTICLE_ROW, CONFIGS, INTERFACE, SCHEMA_VERSION, STATEMENT_ROW
+from beyan.schema.v1 import ARTICLE_ROW, CONFIGS, INTERFACE, LABEL_ROW, SCHEMA_VERSION, STATEMENT_ROW, TOKENS_ROW
 
 SCHEMA_BASE = "https://github.com/beyan-project/beyan/blob/main/schemas/"
 
@@ -28,6 +28,12 @@ def schema_files() -> dict[str, str]:
         ),
         "statement.schema.json": dumps(
             json_schema(STATEMENT_ROW, schema_id=SCHEMA_BASE + "statement.schema.json", version=SCHEMA_VERSION)
+        ),
+        "tokens.schema.json": dumps(
+            json_schema(TOKENS_ROW, schema_id=SCHEMA_BASE + "tokens.schema.json", version=SCHEMA_VERSION)
+        ),
+        "labels.schema.json": dumps(
+            json_schema(LABEL_ROW, schema_id=SCHEMA_BASE + "labels.schema.json", version=SCHEMA_VERSION)
         ),
         "features.json": dumps({name: features_dict(struct) for name, struct in CONFIGS.items()}),
         "arrow-schema.txt": "\n\n".join(
@@ -48,8 +54,10 @@ def _readme() -> str:
         "| file | what it is |\n|---|---|\n"
         "| `article.schema.json` | JSON Schema (draft 2020-12) of a row of config `articles` (labels as names) |\n"
         "| `statement.schema.json` | JSON Schema (draft 2020-12) of a row of config `statements` |\n"
-        "| `features.json` | the `datasets.Features` of both configs (`Features.from_dict`) |\n"
-        "| `arrow-schema.txt` | the Arrow schema of both configs (labels stored as `ClassLabel` indices) |\n"
+        "| `tokens.schema.json` | JSON Schema of a row of config `tokens` (token view for training) |\n"
+        "| `labels.schema.json` | JSON Schema of a row of config `labels` (label names for any Parquet reader) |\n"
+        "| `features.json` | the `datasets.Features` of every config (`Features.from_dict`) |\n"
+        "| `arrow-schema.txt` | the Arrow schema of every config (labels stored as `ClassLabel` indices) |\n"
         "| `labelstudio.xml` | the Label Studio labeling config |\n\n"
         "Offsets are Unicode code points (Python string indices), `[start, end)`, into the article's `text`.\n\n"
         + schema_reference(CONFIGS)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from beyan.schema.types import (
     BOOL,
     INT32,
+    INT64,
     STRING,
     AnnotationInterface,
     Categorical,
@@ -364,6 +365,99 @@ INTERFACE = AnnotationInterface(
     document_controls=(DocumentChoices("topic", TOPIC, "Policy topics of the article."),),
 )
 
+# ---------------------------------------------------------------- training views (configs `tokens` and `labels`)
+#
+# Derived from the gold statements at build time (see beyan.tokens and beyan.labels); nothing
+# here is annotated by hand. Declared here so that every published form follows from one place.
+
+
+def bio_vocabulary(role: str) -> Vocabulary:
+    """The BIO tags of one span role: O, B-<role>, I-<role>."""
+    return Vocabulary(
+        f"{role}_tag",
+        f"BIO tag of a token for {role} spans, in one tag layer.",
+        (
+            Label("O", "O", f"The token is in no {role} span of this layer."),
+            Label("B", f"B-{role}", f"The token begins a {role} span."),
+            Label("I", f"I-{role}", f"The token continues the {role} span begun before it."),
+        ),
+    )
+
+
+TAG_ROLES: tuple[str, ...] = ("content", "speaker", "cue", "addressee")
+TAG_VOCABULARIES: dict[str, Vocabulary] = {role: bio_vocabulary(role) for role in TAG_ROLES}
+
+TOKEN_SPAN = Struct(
+    "TokenSpan",
+    "One span of one statement, in token indices [start, end), and the tag layer it is tagged in.",
+    (
+        Field("statement", INT32, "Index into `statement_ids` of the statement the span belongs to.", minimum=0),
+        Field("role", Categorical(SPAN_ROLE), "What the span is: speaker, cue, content or addressee."),
+        Field("layer", INT32, "The tag layer holding the span (0: top-level statements).", minimum=0),
+        Field("start", INT32, "First token of the span (inclusive).", minimum=0),
+        Field("end", INT32, "Token after the span (exclusive).", minimum=0),
+        Field(
+            "exact",
+            BOOL,
+            "True when the tokens begin and end exactly where the character span does; false when the span "
+            "starts or ends inside a token (the tokens cover it).",
+        ),
+    ),
+)
+
+TOKENS_ROW = Struct(
+    "TokensRow",
+    "One article as tokens with BIO tag layers per role, for training taggers (config `tokens`).",
+    (
+        Field("article_id", STRING, "The article.", pattern=ARTICLE_ID_PATTERN),
+        Field("language", STRING, "BCP 47 language tag of the article."),
+        Field(
+            "tokens",
+            ListOf(STRING),
+            "The tokens (docs/tokens.md); null when the article is published as standoff.",
+            nullable=True,
+        ),
+        Field("token_starts", ListOf(INT32), "Code-point offset in the article `text` where each token begins."),
+        Field("token_ends", ListOf(INT32), "Code-point offset in the article `text` after each token."),
+        Field("sentence_starts", ListOf(INT32), "Index of the first token of each sentence."),
+        Field("statement_ids", ListOf(STRING), "The article's gold statements; `spans[].statement` indexes this."),
+        *(
+            Field(
+                f"{role}_tags",
+                ListOf(ListOf(Categorical(TAG_VOCABULARIES[role]))),
+                f"BIO tags of {role} spans: one list per tag layer, one tag per token. Layer 0 holds the spans "
+                "of top-level statements, layer 1 those of statements nested one level deep; a span that would "
+                "overlap another of its role in its layer goes one layer up.",
+            )
+            for role in TAG_ROLES
+        ),
+        Field(
+            "spans",
+            ListOf(TOKEN_SPAN),
+            "Every span of every statement in token indices, linking tagged spans to their statements "
+            "(a span shared by several statements appears once per statement).",
+        ),
+    ),
+)
+
+LABEL_ROW = Struct(
+    "LabelRow",
+    "One label of a closed vocabulary: the index stored in Parquet and its name (config `labels`).",
+    (
+        Field("vocabulary", STRING, "The vocabulary (quote_type, stance, content_tag, ...)."),
+        Field("index", INT64, "The integer stored in Parquet files (the ClassLabel index).", minimum=0),
+        Field("name", STRING, "The label's name."),
+        Field("definition", STRING, "What the label means."),
+        Field(
+            "columns",
+            ListOf(STRING),
+            "Every column holding indices into this vocabulary, as config.column (list items marked []).",
+        ),
+    ),
+)
+
+VOCABULARIES = (*VOCABULARIES, *TAG_VOCABULARIES.values())
+
 
 # ---------------------------------------------------------------- the rows of each dataset config
 
@@ -382,6 +476,8 @@ def config_structs(statement_fields: tuple[Field, ...]) -> dict[str, Struct]:
             "One news article with its metadata and its gold statements (config `articles`).",
             (*ARTICLE_FIELDS, Field("statements", ListOf(statement), "The article's gold statements, in text order.")),
         ),
+        "tokens": TOKENS_ROW,
+        "labels": LABEL_ROW,
     }
 
 

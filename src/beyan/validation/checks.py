@@ -229,7 +229,7 @@ def validate_dataset(folder: Path, *, issues: Issues) -> int:
                 file_rows, file_spans = _check_parquet(path, config, checker, issues)
                 rows += file_rows
                 spans += file_spans
-                if assignment and file_rows:
+                if assignment and file_rows and config != "labels":  # labels belong to no article
                     _check_split(path, split, assignment, issues)
             expected_rows = (counts.get(config) or {}).get(split)
             if expected_rows is not None and expected_rows != rows:
@@ -247,6 +247,15 @@ def validate_dataset(folder: Path, *, issues: Issues) -> int:
             "config-mismatch",
             (str(folder),),
             "the statements config and the statements nested in the articles config differ",
+            found=f"{len(only)} statement id(s) in only one of them, e.g. {only[:3]}",
+        )
+    has_tokens = any(config == "tokens" for config, _ in listed)  # builds before the tokens config have none
+    if has_tokens and statement_ids["tokens"] != statement_ids.get("statements"):
+        only = sorted(statement_ids.get("statements", set()) ^ statement_ids["tokens"])
+        issues.error(
+            "config-mismatch",
+            (str(folder),),
+            "the statements config and the statements of the tokens config differ",
             found=f"{len(only)} statement id(s) in only one of them, e.g. {only[:3]}",
         )
     return spans
@@ -308,7 +317,12 @@ def _check_croissant(folder: Path, issues: Issues, hashes: _Hashes) -> None:
             )
 
 
-BATCH_ROWS = {"statements": 20_000, "articles": 2_000}  # rows at a time: memory stays flat whatever the size
+BATCH_ROWS = {
+    "statements": 20_000,
+    "articles": 2_000,
+    "tokens": 500,
+    "labels": 100_000,
+}  # rows at a time: memory stays flat whatever the size
 NESTING_COLUMNS = ["statement_id", "article_id", "parent_statement_id", "content_spans"]
 
 
@@ -317,11 +331,17 @@ def _check_batches(
 ) -> tuple[int, int]:
     """Row checks batch by batch; returns (rows, spans checked)."""
     rows, before = 0, checker.spans_checked
+    if config == "labels":  # one small table, checked whole
+        table = pa.Table.from_batches(list(batches))
+        checker.check_labels(table, where)
+        return table.num_rows, 0
     for batch in batches:
         table = pa.Table.from_batches([batch])
         checker.offset = rows
         if config == "statements":
             checker.check_statements(table, where)
+        elif config == "tokens":
+            checker.check_tokens(table, where)
         else:
             checker.check_articles(table, where)
         rows += batch.num_rows

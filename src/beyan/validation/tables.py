@@ -20,7 +20,16 @@ from beyan.issues import Issues
 from beyan.readers.news_text import sha256_hex
 from beyan.schema.arrow import HF_METADATA_KEY, arrow_schema, features_dict
 from beyan.schema.types import Categorical, Field, ListOf, Scalar, Struct
-from beyan.schema.v1 import ARTICLE_ROW, CONFIGS, DATE_PRECISION, PUBLISHED_PATTERN, STATEMENT, STATEMENT_ROW
+from beyan.schema.v1 import (
+    ARTICLE_ROW,
+    CONFIGS,
+    DATE_PRECISION,
+    PUBLISHED_PATTERN,
+    STATEMENT,
+    STATEMENT_ROW,
+    TOKENS_ROW,
+)
+from beyan.tokens.checks import TokenRowChecker, check_label_table
 
 SPAN_FIELDS = ("content_spans", "speaker_spans", "cue_spans", "addressee_spans")
 
@@ -102,6 +111,7 @@ class RowChecker:
     article_ids: set[str] = field(default_factory=set)
     spans_checked: int = 0
     offset: int = 0  # row number, in its file, of the first row of the batch being checked
+    token_rows: TokenRowChecker | None = None
 
     def _at(self, row: int, ids: list[Any]) -> str:
         return f"row {row + self.offset} ({ids[row]})"
@@ -398,6 +408,18 @@ class RowChecker:
                 self.issues.error(
                     "parent-not-covering", at, "the parent's content does not cover this statement's content"
                 )
+
+    # ---------------------------------------------------------------- tokens and labels (beyan.tokens.checks)
+
+    def check_tokens(self, table: pa.Table, where: tuple[str, ...]) -> None:
+        if self.token_rows is None:
+            self.token_rows = TokenRowChecker(self.issues)
+        self.check_nulls_and_labels(table, TOKENS_ROW, table.column("article_id").to_pylist(), where)
+        self.token_rows.check(table, where, offset=self.offset)
+        self.statement_ids |= self.token_rows.statement_ids
+
+    def check_labels(self, table: pa.Table, where: tuple[str, ...]) -> None:
+        check_label_table(table.to_pylist(), self.issues, where)
 
     # ---------------------------------------------------------------- articles
 

@@ -90,6 +90,7 @@ def render_card(
     adjudication: str,
     agreement_markdown: str,
     file_sizes: dict[str, tuple[int, int]] | None = None,
+    training_markdown: str = "",
 ) -> str:
     languages = sorted(stats.languages) or ["tr"]
     front = card_yaml(
@@ -151,6 +152,7 @@ hash of its id and locked once released: {SPLIT_RULE}.
 
 {agreement_markdown}
 
+{training_markdown}
 ## Fields
 
 {schema_reference(current().configs, heading="###")}

@@ -87,7 +87,7 @@ CONTEXT: dict[str, Any] = {
 DATA_TYPES: dict[str, str] = {"string": "sc:Text", "int32": "sc:Integer", "int64": "sc:Integer", "bool": "sc:Boolean"}
 
 # The record key of each config: the field that identifies a row.
-RECORD_KEYS: dict[str, str] = {"statements": "statement_id", "articles": "article_id"}
+RECORD_KEYS: dict[str, str] = {"statements": "statement_id", "articles": "article_id", "tokens": "article_id"}
 
 SPLIT_FIELD = "split"
 SPLIT_FILENAME = re.compile(rf"^({'|'.join(map(re.escape, SPLITS))})-\d+-of-\d+\.parquet$")
@@ -398,6 +398,9 @@ def _field(
     if isinstance(kind, ListOf):
         out["isArray"] = True
         kind = kind.item
+        if isinstance(kind, ListOf) and not isinstance(kind.item, (ListOf, Struct)):
+            out["arrayShape"] = "-1,-1"  # a list of lists of values (the tag layers of config tokens)
+            kind = kind.item
     if isinstance(kind, Categorical):
         description += f" {_labels_note(kind)}"
     if field.nullable and "null" not in description.lower():
