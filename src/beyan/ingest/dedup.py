@@ -9,10 +9,10 @@ case, punctuation or a word is not. The first copy is added, later ones are dupl
 **Near duplicates** (the same story lightly edited, or from two outlets) are reported, not
 dropped: each added article is compared with those added before it by the MinHash
 signatures of :func:`beyan.transforms.dedup.signature` and the same banding (16 bands of 4
-rows), and joins the group of the most similar one at or above
-:data:`~beyan.transforms.dedup.THRESHOLD`. The index keeps 448 bytes an article in NumPy
-arrays (band keys sorted for binary search, plus a small dict of recent ones), not a Python
-object per band.
+rows); it joins the group of every one at or above :data:`~beyan.transforms.dedup.THRESHOLD`
+and names the most similar. The index keeps about 450 bytes an article in NumPy arrays (the
+signature, and band keys sorted for binary search, plus a small dict of recent ones) rather
+than a Python object per band.
 """
 
 from __future__ import annotations
@@ -78,18 +78,25 @@ class NearDuplicateIndex:
         return len(self._ids)
 
     def add(self, article_id: str, text: str) -> NearDuplicate | None:
-        """Compare ``text`` with the articles added before, then add it; None when it is like none of them."""
+        """Compare ``text`` with the articles added before, then add it; None when it is like none of them.
+
+        The article joins the groups of every earlier article at or above the threshold (so
+        groups are those :func:`~beyan.transforms.dedup.near_duplicate_groups` finds), and
+        names the most similar one.
+        """
         sig = signature(text)
         if sig is None:
             return None
         keys = _band_keys(sig)
-        found = self._best_match(sig, keys)
+        matches = self._matches(sig, keys)
         index = self._append(article_id, sig, keys)
-        if found is None:
+        if not matches:
             return None
-        other, similarity = found
-        group = self._union(index, other)
-        return NearDuplicate(group=group, similar_to=self._ids[other], similarity=round(similarity, 4))
+        group = ""
+        for other, _ in matches:
+            group = self._union(index, other)
+        best, similarity = max(matches, key=lambda match: (match[1], -match[0]))
+        return NearDuplicate(group=group, similar_to=self._ids[best], similarity=round(similarity, 4))
 
     def _candidates(self, keys: npt.NDArray[np.uint64]) -> set[int]:
         candidates: set[int] = set()
@@ -103,15 +110,13 @@ class NearDuplicateIndex:
             candidates.update(self._pending.get(key, ()))
         return candidates
 
-    def _best_match(self, sig: npt.NDArray[np.uint64], keys: npt.NDArray[np.uint64]) -> tuple[int, float] | None:
+    def _matches(self, sig: npt.NDArray[np.uint64], keys: npt.NDArray[np.uint64]) -> list[tuple[int, float]]:
+        """Earlier articles sharing a band with ``sig`` whose estimated similarity reaches the threshold."""
         candidates = sorted(self._candidates(keys))
         if not candidates:
-            return None
-        similarities = np.mean(self._signatures[candidates] == sig.astype(np.uint32), axis=1)
-        best = int(np.argmax(similarities))  # the first (earliest) of equally similar ones
-        if float(similarities[best]) < self.threshold:
-            return None
-        return candidates[best], float(similarities[best])
+            return []
+        similarities = np.mean(self._signatures[candidates] == sig.astype(np.uint32), axis=1).tolist()
+        return [(c, s) for c, s in zip(candidates, similarities, strict=True) if s >= self.threshold]
 
     def _append(self, article_id: str, sig: npt.NDArray[np.uint64], keys: npt.NDArray[np.uint64]) -> int:
         index = len(self._ids)

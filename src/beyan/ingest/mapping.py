@@ -290,9 +290,7 @@ def parse_mapping(spec: str | Path | Mapping[str, str] | FieldMapping | None) ->
             )
             continue
         pairs.append((target.strip(), name.strip()))
-    if issues.has_errors:
-        raise BeyanError(issues, exit_code=2)
-    return _checked(pairs, where="--map")
+    return _checked(pairs, where="--map", issues=issues)
 
 
 def _mapping_file(path: Path) -> FieldMapping:
@@ -321,8 +319,9 @@ def _mapping_file(path: Path) -> FieldMapping:
     return _checked(list(data.items()), where=str(path))
 
 
-def _checked(pairs: list[tuple[Any, Any]], *, where: str) -> FieldMapping:
-    issues = Issues()
+def _checked(pairs: list[tuple[Any, Any]], *, where: str, issues: Issues | None = None) -> FieldMapping:
+    """The mapping of ``pairs``; every problem (with those already in ``issues``) is raised at once."""
+    issues = issues if issues is not None else Issues()
     seen: set[str] = set()
     for target, name in pairs:
         if target not in DEFAULT_NAMES:
