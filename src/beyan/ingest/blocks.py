@@ -49,7 +49,8 @@ def split_blocks(body: str) -> list[str]:
 
 def same_text(a: str, b: str) -> bool:
     """Equal once whitespace is collapsed and case folded: a headline repeated in the body."""
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+    a, b = " ".join(a.split()), " ".join(b.split())
+    return len(a) == len(b) and a.casefold() == b.casefold()
 
 
 def compose(*, title: str | None, subtitle: str | None, body: str) -> list[tuple[str, str]]:

@@ -5,7 +5,8 @@ py3langid (a maintained fork of langid.py, Lui & Baldwin 2012) ships its model i
 (short and long Turkish, English, German, Kurmanji and Arabic) it identified 40 of 40, where
 fastText's lid.176.ftz got 37 (three short Kurmanji sentences wrong) and Lingua (96 MB, no
 Kurdish) 32; see docs/benchmarks/ingest.md. Only the first :data:`SAMPLE_CHARS` characters
-are looked at: more do not change the answer for a news article, and time grows with length.
+(the headline and the first paragraphs) are looked at: more do not change the answer for a
+news article, and the detector's time grows with the length (about 0.35 ms for 1,000).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-SAMPLE_CHARS = 2000
+SAMPLE_CHARS = 1000
 MIN_CONFIDENCE = 0.5  # below it the language is "und" (undetermined), with the confidence kept
 UNDETERMINED = "und"
 
