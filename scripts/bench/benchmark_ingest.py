@@ -442,7 +442,11 @@ def render(report: dict[str, Any]) -> str:
             f"{r.get('duplicate', 0):,} | {r['read'] / r['seconds']:,.0f} | {r['peak_rss_mb']:.0f} |"
         )
     lines.append("")
-    lines += [f"ratio {name}: {value:.3f}x" for name, value in report["ratios"].items()]
+    best = report["best"]
+    for name, value in report["ratios"].items():
+        ours, peer = (part.strip() for part in name.split("/"))
+        cpu = (best[ours]["read"] / best[ours]["cpu_seconds"]) / (best[peer]["read"] / best[peer]["cpu_seconds"])
+        lines.append(f"ratio {name}: {value:.3f}x wall, {cpu:.3f}x CPU (>1: beyan is faster)")
     if "profile" in report:
         lines += ["", "cProfile, 20,000 lines with language detection (tottime, top functions):"]
         for row in report["profile"]["top"][:15]:

@@ -33,13 +33,14 @@ def test_the_key_ignores_spacing_and_compatibility_forms_but_not_words_or_case()
 
 def test_exact_duplicates_point_at_the_first_copy_or_the_corpus() -> None:
     stored = text_key("Önceden eklenmiş bir haber.")
-    seen = ExactDuplicates([stored])
-    assert seen.first_seen(stored) == "corpus"
+    assert ExactDuplicates([stored]).first_seen(stored) == ("corpus", None)
+    seen = ExactDuplicates({stored: "0263f442a811c8ac"})
+    assert seen.first_seen(stored) == ("corpus", "0263f442a811c8ac")
     key = text_key("Yeni bir haber.")
     assert seen.first_seen(key) is None
-    seen.add(key, "feed.jsonl > line 1")
-    seen.add(key, "feed.jsonl > line 9")
-    assert seen.first_seen(key) == "feed.jsonl > line 1"
+    seen.add(key, "feed.jsonl > line 1", "1111111111111111")
+    seen.add(key, "feed.jsonl > line 9", "2222222222222222")
+    assert seen.first_seen(key) == ("feed.jsonl > line 1", "1111111111111111")
 
 
 def test_a_lightly_edited_copy_joins_the_group_of_its_original() -> None:

@@ -137,8 +137,9 @@ def test_a_language_override_and_the_corpus_hashes_are_applied(tmp_path: Path) -
         jsonl([{"title": "A", "text": "Bir haber metni burada."}, {"title": "B", "text": "İkinci haber."}])
     )
     stored = text_key("A\n\nBir haber metni burada.")
-    first, second = read_articles(paths=[path], language="ku", existing_text_hashes={stored})
-    assert isinstance(first, Duplicate) and first.duplicate_of == "corpus"
+    first, second = read_articles(paths=[path], language="ku", existing_text_hashes={stored: "0263f442a811c8ac"})
+    assert isinstance(first, Duplicate)
+    assert (first.duplicate_of, first.duplicate_of_id) == ("corpus", "0263f442a811c8ac")
     assert isinstance(second, IngestedArticle)
     assert (second.metadata.language, second.metadata.language_origin, second.metadata.language_confidence) == (
         "ku",

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import numpy.typing as npt
@@ -43,21 +43,25 @@ def text_key(text: str) -> str:
 
 
 class ExactDuplicates:
-    """Text keys seen so far (the corpus's, then the stream's) and where each was first seen."""
+    """Text keys seen so far (the corpus's, then the stream's), where each was first seen, and its article id.
 
-    def __init__(self, existing: Iterable[str] = ()) -> None:
-        self._existing = frozenset(bytes.fromhex(key) for key in existing)
-        self._seen: dict[bytes, str] = {}
+    ``existing`` is the corpus's text keys, or a mapping from each to its article id.
+    """
 
-    def first_seen(self, key: str) -> str | None:
-        """Where an earlier copy of ``key`` is: ``"corpus"``, a location in the stream, or None."""
+    def __init__(self, existing: Iterable[str] | Mapping[str, str] = ()) -> None:
+        ids = existing if isinstance(existing, Mapping) else {}
+        self._existing: dict[bytes, str | None] = {bytes.fromhex(key): ids.get(key) for key in existing}
+        self._seen: dict[bytes, tuple[str, str]] = {}
+
+    def first_seen(self, key: str) -> tuple[str, str | None] | None:
+        """Where an earlier copy of ``key`` is (``"corpus"`` or a location in the stream) and its article id."""
         digest = bytes.fromhex(key)
         if digest in self._existing:
-            return "corpus"
+            return "corpus", self._existing[digest]
         return self._seen.get(digest)
 
-    def add(self, key: str, location: str) -> None:
-        self._seen.setdefault(bytes.fromhex(key), location)
+    def add(self, key: str, location: str, article_id: str) -> None:
+        self._seen.setdefault(bytes.fromhex(key), (location, article_id))
 
 
 class NearDuplicateIndex:

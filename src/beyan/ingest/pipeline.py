@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -133,7 +133,7 @@ def read_articles(
     mapping: str | Path | FieldMapping | None = None,
     language: str | None = None,
     sources: Sources | str | Path | None = None,
-    existing_text_hashes: Iterable[str] = frozenset(),
+    existing_text_hashes: Iterable[str] | Mapping[str, str] = frozenset(),
     progress: Callable[[Progress], None] | None = None,
     near_duplicates: bool = True,
     options: ReadOptions | None = None,
@@ -145,8 +145,9 @@ def read_articles(
     file). ``language`` overrides every article's language; otherwise the source's is kept
     and a missing one detected. ``sources``: the sources file (or its path) giving rights.
     ``existing_text_hashes``: :func:`beyan.ingest.dedup.text_key` of every article already
-    stored, so copies of them come out as duplicates. Bad arguments raise at once
-    (:class:`~beyan.issues.BeyanError`); bad records are yielded as rejects.
+    stored (or a mapping from each to its article id), so copies of them come out as
+    duplicates. Bad arguments raise at once (:class:`~beyan.issues.BeyanError`); bad records
+    are yielded as rejects.
     """
     if fmt != "auto" and fmt not in READERS:
         raise fail(
@@ -290,7 +291,10 @@ class _Run:
         article.text_key = key
         first = self.exact.first_seen(key)
         if first is not None:
-            return Duplicate(article.location, article.source_name, article.fmt, key, first, article.article_id, file)
+            where, first_id = first
+            return Duplicate(
+                article.location, article.source_name, article.fmt, key, where, article.article_id, first_id, file
+            )
         metadata = article.metadata
         if self.language is not None:
             metadata.language, metadata.language_confidence, metadata.language_origin = self.language, None, "override"
@@ -312,7 +316,7 @@ class _Run:
         if entry is not None:
             metadata.rights, metadata.rights_origin = entry.rights, entry.name
             metadata.source = metadata.source or entry.name
-        self.exact.add(key, article.location)
+        self.exact.add(key, article.location, article.article_id)
         if self.near is not None:
             article.near_duplicate = self.near.add(article.article_id, article.text)
             if article.near_duplicate is not None:

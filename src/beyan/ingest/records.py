@@ -95,6 +95,7 @@ class Duplicate:
     text_key: str
     duplicate_of: str  # the location of the first copy, or "corpus" for an article already stored
     article_id: str  # the id the record's own raw bytes would have had
+    duplicate_of_id: str | None = None  # the first copy's article id (for the corpus: when the caller gave ids)
     file: str = ""
 
 

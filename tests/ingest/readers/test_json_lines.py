@@ -73,7 +73,8 @@ def test_a_mapping_names_the_fields_and_each_line_is_an_article(tmp_path: Path) 
     assert meta.extractor is not None and meta.extractor.settings == "map=text=body,title=headline,published=date"
     assert isinstance(duplicate, Duplicate)
     assert (duplicate.location, duplicate.duplicate_of) == (f"{path} > line 3", f"{path} > line 1")
-    assert duplicate.text_key == first.text_key
+    assert (duplicate.text_key, duplicate.duplicate_of_id) == (first.text_key, first.article_id)
+    assert duplicate.article_id != first.article_id  # its own raw line differs
     assert isinstance(empty, IngestReject) and (empty.code, empty.location) == ("no-text", f"{path} > line 4")
     assert isinstance(bad_date, IngestReject) and bad_date.code == "invalid-date" and "'dün akşam'" in bad_date.reason
     assert isinstance(bad_json, IngestReject) and (bad_json.code, bad_json.location) == (
