@@ -98,9 +98,16 @@ def parse_published(value: str, *, where: tuple[str, ...]) -> Published:
     )
 
 
-def _is_crosshead(block: str) -> bool:
+def is_crosshead(block: str) -> bool:
+    """A short one-line block without final punctuation: a heading between paragraphs."""
     stripped = block.rstrip(_CLOSERS + " ")
     return len(block) <= CROSSHEAD_MAX_LENGTH and "\n" not in block and not stripped.endswith(tuple(_SENTENCE_END))
+
+
+def dateline_place(block: str) -> str | None:
+    """The place of a dateline opening ``block`` (``MOSKOVA - ...`` gives ``MOSKOVA``), or None."""
+    match = _DATELINE.match(block)
+    return match["place"].strip() if match else None
 
 
 def _blocks(text: str) -> list[tuple[int, str]]:
@@ -158,10 +165,10 @@ def parse_news_v1(raw: bytes, *, where: str) -> ParsedText:
         if dateline_index is not None and index < dateline_index:
             kind = "subtitle"
             subtitle = block if subtitle is None else f"{subtitle}\n{block}"
-        elif dateline_index is None and index == 0 and _is_crosshead(block):
+        elif dateline_index is None and index == 0 and is_crosshead(block):
             kind = "subtitle"
             subtitle = block
-        elif index != dateline_index and _is_crosshead(block):
+        elif index != dateline_index and is_crosshead(block):
             kind = "crosshead"
         else:
             kind = "paragraph"
