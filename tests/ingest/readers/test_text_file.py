@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from beyan.ingest import IngestedArticle, IngestReject, read_articles
 from beyan.corpus import Corpus
+from beyan.ingest import IngestedArticle, IngestReject, read_articles
 from beyan.readers.news_text import parse_news_v1, parse_plain
 from beyan.records import Rights
 from tests.conftest import SEED_ARTICLE_ID, SEED_CORPUS
