@@ -13,6 +13,7 @@ A statement field the record class does not name is kept in the record's ``extra
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import fields as dataclass_fields
 from typing import Any
 
@@ -150,13 +151,45 @@ def from_row(value: Any, kind: FieldType) -> Any:
 # ------------------------------------------------------------------ statements
 
 
+_ANNOTATED: dict[int, tuple[Schema, tuple[Field, ...]]] = {}
+
+
 def annotated_fields(schema: Schema | None = None) -> tuple[Field, ...]:
-    return (schema or current()).annotated_fields
+    """The schema's annotated fields (worked out once per schema: this runs for every statement)."""
+    schema = schema or current()
+    found = _ANNOTATED.get(id(schema))
+    if found is None or found[0] is not schema:
+        found = _ANNOTATED[id(schema)] = (schema, schema.annotated_fields)
+    return found[1]
+
+
+Encoder = Callable[[Any], Any]
+
+
+def stored_encoder(kind: FieldType) -> Encoder:
+    """:func:`to_stored` for one type, compiled once: the import runs it for every statement."""
+    if is_spans(kind):
+        return lambda value: None if value is None else [[s.start, s.end] for s in value]
+    if isinstance(kind, (Scalar, Categorical)):
+        return lambda value: value
+    return lambda value: to_stored(value, kind)
+
+
+_STORED: dict[int, tuple[Schema, list[tuple[str, bool, Encoder]]]] = {}
 
 
 def annotated_to_stored(statement: AnnotatedStatement, schema: Schema | None = None) -> dict[str, Any]:
     """One annotator's statement as stored in the corpus: its annotated fields, parent and regions."""
-    out = {f.name: to_stored(value_of(statement, f.name), f.type) for f in annotated_fields(schema)}
+    schema = schema or current()
+    found = _STORED.get(id(schema))
+    if found is None or found[0] is not schema:
+        slots = _slots(AnnotatedStatement)
+        plan = [(f.name, f.name in slots, stored_encoder(f.type)) for f in annotated_fields(schema)]
+        found = _STORED[id(schema)] = (schema, plan)
+    out = {
+        name: encode(getattr(statement, name) if slotted else value_of(statement, name))
+        for name, slotted, encode in found[1]
+    }
     out[PARENT] = None if statement.parent is None else [[s.start, s.end] for s in statement.parent]
     out[REGION_IDS] = list(statement.region_ids)
     return out
@@ -178,7 +211,58 @@ def annotated_from_stored(value: dict[str, Any], schema: Schema | None = None) -
     return record
 
 
+RowEncoder = Callable[[Any, str | None], Any]
+
+
+def row_encoder(kind: FieldType) -> RowEncoder:
+    """:func:`to_row` for one type, compiled once: builds run it for every field of every statement."""
+    if is_spans(kind):
+
+        def spans(value: Any, text: str | None) -> Any:
+            if value is None:
+                return None
+            if text is None:
+                return [{"start": s.start, "end": s.end, "text": None} for s in value]
+            return [{"start": s.start, "end": s.end, "text": text[s.start : s.end]} for s in value]
+
+        return spans
+    if isinstance(kind, (Scalar, Categorical)) or (
+        isinstance(kind, ListOf) and isinstance(kind.item, (Scalar, Categorical))
+    ):
+        if isinstance(kind, ListOf):
+            return lambda value, text: None if value is None else list(value)
+        return lambda value, text: value
+    if isinstance(kind, Struct):
+        members = [(f.name, row_encoder(f.type)) for f in kind.fields]
+        record_type = STRUCT_RECORDS.get(kind.name)
+        slots = _slots(record_type) if record_type is not None else frozenset()
+
+        def struct(value: Any, text: str | None) -> Any:
+            if value is None:
+                return None
+            if isinstance(value, dict):
+                return {name: encode(value.get(name), text) for name, encode in members}
+            return {
+                name: encode(getattr(value, name) if name in slots else value_of(value, name), text)
+                for name, encode in members
+            }
+
+        return struct
+    return lambda value, text: to_row(value, kind, text)
+
+
+_STATEMENT_ROWS: dict[int, tuple[Schema, list[tuple[str, bool, RowEncoder]]]] = {}
+
+
 def statement_row(statement: Statement, text: str | None, schema: Schema | None = None) -> dict[str, Any]:
     """A gold statement's own fields in the published row form."""
-    struct = (schema or current()).statement
-    return {f.name: to_row(value_of(statement, f.name), f.type, text) for f in struct.fields}
+    schema = schema or current()
+    found = _STATEMENT_ROWS.get(id(schema))
+    if found is None or found[0] is not schema:
+        slots = _slots(Statement)
+        plan = [(f.name, f.name in slots, row_encoder(f.type)) for f in schema.statement.fields]
+        found = _STATEMENT_ROWS[id(schema)] = (schema, plan)
+    return {
+        name: encode(getattr(statement, name) if slotted else value_of(statement, name), text)
+        for name, slotted, encode in found[1]
+    }

@@ -193,6 +193,13 @@ class BeyanError(Exception):
         self.exit_code = exit_code
         super().__init__(issues.render())
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled whole (issues and exit code), so an error raised in a worker process arrives intact."""
+        return (BeyanError, (self.issues,), {"exit_code": self.exit_code})
+
+    def __setstate__(self, state: dict[str, Any] | None) -> None:
+        self.exit_code = (state or {}).get("exit_code", 1)
+
 
 def fail(code: str, location: Iterable[str], message: str, *, exit_code: int = 1, **details: str | None) -> BeyanError:
     """Build a one-issue error to raise: ``raise fail("bad-date", (path, "line 1"), "...")``."""

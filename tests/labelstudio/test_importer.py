@@ -441,3 +441,30 @@ def test_the_same_annotation_twice_is_imported_once(tricky_corpus: Path, tmp_pat
     assert "duplicate-annotation" in result.issues.codes()
     assert result.reconciliation.to_dict()["annotations"] == {"read": 2, "imported": 1, "rejected": 1}
     assert validate(tricky_corpus).exit_code == 0
+
+
+def test_a_relation_drawn_backwards_between_two_roles_is_read_the_right_way(
+    tricky_corpus: Path, tmp_path: Path
+) -> None:
+    results = results_for(TRICKY, tricky_statements(TRICKY))
+    said = next(r for r in results if r.get("type") == "relation" and r["labels"] == ["said"])
+    said["from_id"], said["to_id"] = said["to_id"], said["from_id"]  # content -> speaker
+    export = write_export(tmp_path / "e.json", [task(TRICKY, [annotation(results)])])
+    result = import_labelstudio(corpus=tricky_corpus, exports=[export], rejects=None)
+    assert not result.issues.has_errors, result.issues.render()
+    assert "relation-reversed" in result.issues.codes()
+    assert all(s.speaker_spans for s in stored(tricky_corpus)[0].statements)
+
+
+def test_a_nesting_drawn_backwards_is_still_refused(tricky_corpus: Path, tmp_path: Path) -> None:
+    text = TRICKY
+    outer = statement(
+        text, '"Köprü  mayısta açılacak."\r\nMeclis üyesi Lin Arvo ise "acele yok"', speaker="Erdo Tamsin"
+    )
+    inner = statement(text, "acele yok", speaker="Lin Arvo", parent=outer)
+    results = results_for(text, [outer, inner])
+    nested = next(r for r in results if r.get("type") == "relation" and r["labels"] == ["nested-in"])
+    nested["from_id"], nested["to_id"] = nested["to_id"], nested["from_id"]
+    export = write_export(tmp_path / "e.json", [task(text, [annotation(results)])])
+    result = import_labelstudio(corpus=tricky_corpus, exports=[export], rejects=None)
+    assert "parent-not-covering" in result.issues.codes() and stored(tricky_corpus) == []

@@ -5,24 +5,39 @@ from __future__ import annotations
 from typing import Any
 
 from beyan.configs import ConfigSpec
-from beyan.fields import statement_row, to_row, value_of
+from beyan.fields import RowEncoder, row_encoder, statement_row, value_of
 from beyan.records import GoldArticle
 from beyan.schema import current
+from beyan.schema.types import Schema
 
 # Context columns named after the article field they copy (the others keep the field's name).
 CONTEXT_SOURCES = {"article_title": "title", "article_text": "text"}
 
 
+_PLANS: dict[int, tuple[Schema, list[tuple[str, str, RowEncoder]]]] = {}
+
+
+def _plan() -> list[tuple[str, str, RowEncoder]]:
+    """(column, article field it copies, encoder) of every context column of the schema in force."""
+    schema = current()
+    found = _PLANS.get(id(schema))
+    if found is None or found[0] is not schema:
+        statement_fields = {f.name for f in schema.statement.fields}
+        plan = [
+            (f.name, CONTEXT_SOURCES.get(f.name, f.name), row_encoder(f.type))
+            for f in schema.configs["statements"].fields
+            if f.name not in statement_fields
+        ]
+        found = _PLANS[id(schema)] = (schema, plan)
+    return found[1]
+
+
 def context(gold: GoldArticle, text: str | None) -> dict[str, Any]:
     """The article fields every statement row carries (``article_title``, ``article_text``, ...)."""
-    statement_fields = {f.name for f in current().statement.fields}
-    out: dict[str, Any] = {}
-    for field in current().configs["statements"].fields:
-        if field.name in statement_fields:
-            continue
-        source = CONTEXT_SOURCES.get(field.name, field.name)
-        out[field.name] = text if source == "text" else to_row(value_of(gold.article, source), field.type, text)
-    return out
+    return {
+        column: text if source == "text" else encode(value_of(gold.article, source), text)
+        for column, source, encode in _plan()
+    }
 
 
 def rows(gold: GoldArticle, include_text: bool) -> list[dict[str, Any]]:

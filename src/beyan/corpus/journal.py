@@ -92,7 +92,7 @@ class JournalEntry:
         return "; ".join(parts) or "no changes"
 
 
-Change = tuple[dict[str, Any], bytes] | None  # the new record and its line, or None: delete
+Change = tuple[str, bytes] | None  # the record's article id and its new line, or None: delete
 
 
 class Changeset:
@@ -122,7 +122,10 @@ class Changeset:
 
     def put(self, kind: str, record: dict[str, Any]) -> None:
         shard = shard_of(str(record["article_id"]))
-        self._pending.setdefault((kind, shard), {})[record_key(kind, record)] = (record, encode(record))
+        self._pending.setdefault((kind, shard), {})[record_key(kind, record)] = (
+            str(record["article_id"]),
+            encode(record),
+        )
 
     def delete(self, kind: str, article_id: str, key: str) -> None:
         self._pending.setdefault((kind, shard_of(article_id)), {})[key] = None
@@ -155,7 +158,7 @@ class Changeset:
             return
         path = self.corpus.root / shard_path(kind, shard)
         if by_key:
-            self.txn.write_bytes(path, render_shard(kind, [(line.record, line.line) for line in by_key.values()]))
+            self.txn.write_bytes(path, render_shard(by_key.values()))
         elif path.exists():
             self.txn.delete(path)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,17 +52,24 @@ def record_key(kind: str, record: dict[str, Any]) -> str:
     return str(record["article_id"] if kind == ARTICLES else record["key"])
 
 
-def sort_key(kind: str, record: dict[str, Any]) -> tuple[str, str]:
-    return (str(record["article_id"]), "" if kind == ARTICLES else str(record["key"]))
-
-
 @dataclass(slots=True)
 class ShardLine:
-    """One line of a shard file: its record and its exact bytes."""
+    """One line of a shard file: its keys and its exact bytes; the record is parsed on first use."""
 
     key: str
-    record: dict[str, Any]
+    article_id: str
     line: bytes
+    _record: dict[str, Any] | None = None
+
+    @property
+    def record(self) -> dict[str, Any]:
+        if self._record is None:
+            self._record = orjson.loads(self.line)
+        return self._record
+
+    @property
+    def order(self) -> tuple[str, str]:
+        return (self.article_id, self.key)
 
 
 def read_shard(root: Path, kind: str, shard: str) -> list[ShardLine]:
@@ -94,16 +101,14 @@ def read_shard(root: Path, kind: str, shard: str) -> list[ShardLine]:
                 expected="an object with article_id" + (" and key" if kind == ANNOTATIONS else ""),
                 found=line[:80].decode("utf-8", "replace"),
             )
-        lines.append(ShardLine(record_key(kind, record), record, line if line.endswith(b"\n") else line + b"\n"))
+        line = line if line.endswith(b"\n") else line + b"\n"
+        lines.append(ShardLine(record_key(kind, record), str(record["article_id"]), line, record))
     return lines
 
 
-def render_shard(
-    kind: str, records: Iterator[tuple[dict[str, Any], bytes]] | list[tuple[dict[str, Any], bytes]]
-) -> bytes:
-    """A shard file's bytes from its records and lines: sorted by record key."""
-    ordered = sorted(records, key=lambda pair: sort_key(kind, pair[0]))
-    return b"".join(line for _, line in ordered)
+def render_shard(lines: Iterable[ShardLine]) -> bytes:
+    """A shard file's bytes from its lines: sorted by article id, then record key."""
+    return b"".join(line.line for line in sorted(lines, key=lambda line: line.order))
 
 
 def shards(root: Path, kind: str) -> list[str]:

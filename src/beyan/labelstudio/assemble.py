@@ -9,10 +9,11 @@ The statement rules (:mod:`beyan.rules`) decide what is well formed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from beyan.fields import STRUCT_RECORDS, build
-from beyan.labelstudio.ledger import PENDING, REGION, REJECTED, Items
+from beyan.labelstudio.ledger import PENDING, REGION, USED, Items
 from beyan.labelstudio.parse import InterfaceIndex, Link, ParsedAnnotation, Region, TaskText, parse_results
 from beyan.records import AnnotatedStatement, Span
 from beyan.rules import (
@@ -34,10 +35,9 @@ from beyan.transforms.groups import UnionFind
 CONTINUES, NESTED = "continues", "nested"
 
 
-def assemble_statements(
-    parsed: ParsedAnnotation, *, schema: Schema, index: InterfaceIndex, items: Items
-) -> list[AnnotatedStatement]:
+def assemble_statements(parsed: ParsedAnnotation, *, schema: Schema, items: Items) -> list[AnnotatedStatement]:
     """The statements of one annotation, sorted by content; problems go to ``items``."""
+    plan = AssemblyPlan.of(schema)
     contents = [r for r in parsed.regions.values() if r.role == "content"]
     position = {r.id: i for i, r in enumerate(contents)}
     groups = UnionFind(len(contents))
@@ -60,7 +60,7 @@ def assemble_statements(
     built: dict[int, AnnotatedStatement] = {}
     for root, members in members_of.items():
         members.sort(key=lambda r: r.span)
-        statement = _statement(members, linked[root], parsed.tainted, schema, index, items)
+        statement = _statement(members, linked[root], parsed.tainted, plan, items)
         if statement is not None:
             built[root] = statement
 
@@ -121,76 +121,123 @@ def _with_parent(statement: AnnotatedStatement, parent: tuple[Span, ...]) -> Ann
     return replace(statement, parent=parent)
 
 
+@dataclass(frozen=True, slots=True)
+class ControlPlan:
+    name: str
+    role: str
+    head: str  # the statement field it fills
+    member: str  # the struct member it fills ("" for the field itself)
+    flag: str | None  # for a marker: the label that sets the field to true
+    required: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AssemblyPlan:
+    """What assembling a statement needs of the schema, worked out once per import."""
+
+    span_fields: tuple[tuple[str, str], ...]  # (field name, role)
+    controls: tuple[ControlPlan, ...]
+    structs: tuple[tuple[str, tuple[str, ...], type | None], ...]  # (field, member names, record type)
+    role_order: tuple[str, ...]  # content first, then the other roles in declaration order
+
+    @staticmethod
+    def of(schema: Schema) -> AssemblyPlan:
+        found = _PLANS.get(id(schema))
+        if found is not None and found[0] is schema:
+            return found[1]
+        interface = schema.interface
+        controls = []
+        heads: dict[str, None] = {}
+        for control in interface.region_controls:
+            head, _, member = control.target.partition(".")
+            flag = None
+            if isinstance(control, RegionChoices) and control.flag is not None:
+                flag = control.vocabulary.name_of(control.flag)
+            required = isinstance(control, RegionChoices) and control.required
+            controls.append(ControlPlan(control.name, control.on_role, head, member, flag, required))
+            if member:
+                heads[head] = None
+        structs = []
+        for head in heads:
+            kind = schema.statement.field(head).type
+            assert isinstance(kind, Struct)
+            structs.append((head, tuple(f.name for f in kind.fields), STRUCT_RECORDS.get(kind.name)))
+        plan = AssemblyPlan(
+            span_fields=tuple((f.name, f.role or "") for f in schema.span_fields),
+            controls=tuple(controls),
+            structs=tuple(structs),
+            role_order=("content", *(label.key for label in interface.roles.labels if label.key != "content")),
+        )
+        _PLANS[id(schema)] = (schema, plan)
+        return plan
+
+
+_PLANS: dict[int, tuple[Schema, AssemblyPlan]] = {}
+
+
 def _statement(
     members: list[Region],
     links: list[Link],
     tainted: set[str],
-    schema: Schema,
-    index: InterfaceIndex,
+    plan: AssemblyPlan,
     items: Items,
 ) -> AnnotatedStatement | None:
-    interface = index.interface
-    location = (*items.where, f"statement at region {members[0].id}")
     by_role: dict[str, list[Region]] = {"content": members}
     for link in links:
-        by_role.setdefault(link.source.role, [])
-        if link.source not in by_role[link.source.role]:
-            by_role[link.source.role].append(link.source)
-    for regions in by_role.values():
-        regions.sort(key=lambda r: r.span)
+        regions = by_role.setdefault(link.source.role, [])
+        if link.source not in regions:
+            regions.append(link.source)
+    for role, regions in by_role.items():
+        if len(regions) > 1 and role != "content":
+            regions.sort(key=lambda r: r.span)
 
-    values: dict[str, Any] = {}
-    for span_field in schema.span_fields:
-        values[span_field.name] = tuple(r.span for r in by_role.get(span_field.role or "", []))
+    values: dict[str, Any] = {name: tuple(r.span for r in by_role.get(role, ())) for name, role in plan.span_fields}
     used_attributes: list[int] = []
     structs: dict[str, dict[str, Any]] = {}
-    for control in interface.region_controls:
-        regions = by_role.get(control.on_role, [])
-        found = [r.attributes[control.name] for r in regions if control.name in r.attributes]
-        used_attributes.extend(item for _, item in found)
-        distinct = list(dict.fromkeys(v for v, _ in found if v is not None))
-        if len(distinct) > 1:
-            items.issues.warning(
-                "conflicting-attribute",
-                location,
-                f"the statement's regions disagree on {control.name}; the first is kept",
-                found=repr(distinct),
-            )
-        value: Any = distinct[0] if distinct else None
-        if isinstance(control, RegionChoices) and control.flag is not None:
-            value = value == control.vocabulary.name_of(control.flag)
-        head, _, member = control.target.partition(".")
-        if member:
-            structs.setdefault(head, {})[member] = value
+    missing_required: ControlPlan | None = None
+    for control in plan.controls:
+        value: Any = None
+        found = [r.attributes[control.name] for r in by_role.get(control.role, ()) if control.name in r.attributes]
+        if found:
+            used_attributes.extend(item for _, item in found)
+            distinct = list(dict.fromkeys(v for v, _ in found if v is not None))
+            if len(distinct) > 1:
+                items.issues.warning(
+                    "conflicting-attribute",
+                    (*items.where, f"statement at region {members[0].id}"),
+                    f"the statement's regions disagree on {control.name}; the first is kept",
+                    found=repr(distinct),
+                )
+            value = distinct[0] if distinct else None
+        if control.flag is not None:
+            value = value == control.flag
+        elif value is None and control.required and missing_required is None:
+            missing_required = control
+        if control.member:
+            structs.setdefault(control.head, {})[control.member] = value
         else:
-            values[head] = value
-    for name, members_values in structs.items():
-        kind = schema.statement.field(name).type
-        assert isinstance(kind, Struct)
-        full = {f.name: members_values.get(f.name) for f in kind.fields}
-        record_type = STRUCT_RECORDS.get(kind.name)
-        values[name] = (
-            None if all(v is None for v in full.values()) else (build(record_type, full) if record_type else full)
-        )
+            values[control.head] = value
+    for head, member_names, record_type in plan.structs:
+        given = structs.get(head, {})
+        if all(given.get(name) is None for name in member_names):
+            values[head] = None
+        else:
+            full = {name: given.get(name) for name in member_names}
+            values[head] = build(record_type, full) if record_type is not None else full
 
     problem: Rule | None = None
-    required = next(
-        (
-            c
-            for c in interface.region_controls
-            if isinstance(c, RegionChoices) and c.required and values.get(c.target) is None
-        ),
-        None,
-    )
-    if required is not None:
+    if missing_required is not None:
         problem = (
             MISSING_QUOTE_TYPE
-            if required.target == "quote_type"
-            else Rule(f"missing-{required.name.replace('_', '-')}", f"the statement has no {required.name}")
+            if missing_required.head == "quote_type"
+            else Rule(
+                f"missing-{missing_required.name.replace('_', '-')}", f"the statement has no {missing_required.name}"
+            )
         )
     elif lacks_speaker(values.get("speaker_spans", ()), values.get("speaker_unknown")):
         problem = MISSING_SPEAKER
     if problem is not None:
+        location = (*items.where, f"statement at region {members[0].id}")
         if any(region.id in tainted for region in members):
             # The cause (a rejected choice, relation or region) is reported already.
             items.issues.info(
@@ -209,21 +256,23 @@ def _statement(
     if values.get("speaker_spans") and values.get("speaker_unknown"):
         items.issues.warning(
             "speaker-marked-unknown",
-            location,
+            (*items.where, f"statement at region {members[0].id}"),
             "the statement has a linked speaker but is also marked unknown-speaker; the link wins",
         )
         values["speaker_unknown"] = False
+    state = items.state
     for regions in by_role.values():
         for region in regions:
-            items.use(region.item)
+            if state[region.item] == PENDING:
+                state[region.item] = USED
     for link in links:
-        items.use(link.item)
+        if state[link.item] == PENDING:
+            state[link.item] = USED
     for item in used_attributes:
-        if items.state[item] != REJECTED:
-            items.use(item)
+        if state[item] == PENDING:
+            state[item] = USED
     values["parent"] = None
-    order = ["content", *(label.key for label in interface.roles.labels if label.key != "content")]
-    values["region_ids"] = tuple(r.id for role in order for r in by_role.get(role, []))
+    values["region_ids"] = tuple(r.id for role in plan.role_order for r in by_role.get(role, ()))
     record: AnnotatedStatement = build(AnnotatedStatement, values)
     return record
 
@@ -261,6 +310,6 @@ def convert_results(
     """Steps 1 and 2 together: one annotation's results -> its statements and topics (problems in ``items``)."""
     index = InterfaceIndex.of(schema.interface)
     parsed = parse_results(results, index=index, task_text=task_text, items=items, annotated_at=annotated_at)
-    statements = assemble_statements(parsed, schema=schema, index=index, items=items)
+    statements = assemble_statements(parsed, schema=schema, items=items)
     settle(items, parsed)
     return statements, parsed.topics

@@ -20,11 +20,14 @@ does not grow with the export.
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import shutil
 import tempfile
-from collections import Counter
-from collections.abc import Callable
+from collections import Counter, deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +36,14 @@ from beyan.corpus.annotations import annotation_to_record
 from beyan.corpus.shards import ANNOTATIONS, ARTICLES, encode, read_shard, shard_of
 from beyan.issues import BeyanError, Issues, fail
 from beyan.labelstudio.assemble import convert_results
-from beyan.labelstudio.export_reader import ExportTask, ReadState, export_files, read_export, report_skipped
+from beyan.labelstudio.export_reader import (
+    ExportTask,
+    ReadState,
+    decode_task,
+    export_files,
+    read_elements,
+    report_skipped,
+)
 from beyan.labelstudio.ledger import (
     ANNOTATIONS as ANNOTATION_ITEMS,
 )
@@ -142,8 +152,35 @@ def _int_or_none(value: Any) -> int | None:
     return None
 
 
-class ImportRun:
-    """One import over one or more export files into one corpus (or, without one, a check of the files)."""
+class CollectedRejects:
+    """Rejects gathered while converting one task, written in task order by the import."""
+
+    def __init__(self) -> None:
+        self.records: list[tuple[str, tuple[str, ...], str, str, dict[str, Any]]] = []
+
+    def write(self, kind: str, location: tuple[str, ...], code: str, reason: str, **extra: Any) -> None:
+        self.records.append((kind, location, code, reason, extra))
+
+
+@dataclass(slots=True)
+class TaskResult:
+    """What converting one task gave: everything the import merges, in task order."""
+
+    issues: Issues
+    reconciliation: Reconciliation
+    rejects: list[tuple[str, tuple[str, ...], str, str, dict[str, Any]]]
+    outcomes: Counter[str]
+    task_key: tuple[Any, int] | None
+    spill: tuple[str, bytes] | None
+    foreign_names: set[str]
+
+
+class TaskConverter:
+    """Steps 1 to 3 for one task at a time: checks, results -> statements, the article it annotates.
+
+    It holds no state across tasks, so tasks convert in parallel worker processes; what is
+    global to an import (duplicate tasks, the spill, the rejects file) is :class:`ImportRun`'s.
+    """
 
     def __init__(
         self,
@@ -153,64 +190,53 @@ class ImportRun:
         add_articles: bool = False,
         language: str | None = None,
         instance: str | None = None,
-        rejects: RejectsWriter | None = None,
         schema: Schema | None = None,
         require_origin: bool = True,
-        progress: Progress | None = None,
     ) -> None:
-        self.corpus = corpus
         self.schema = schema or current()
         self.index = InterfaceIndex.of(self.schema.interface)
         self.pseudonymizer = pseudonymizer
         self.instance = instance
         self.require_origin = require_origin and corpus is not None
         self.matcher = ArticleMatcher(corpus, add_articles=add_articles, language=language)
-        self.rejects = rejects or RejectsWriter(None)
-        self.progress = progress
+        self._reset()
+
+    def _reset(self) -> None:
         self.issues = Issues()
         self.reconciliation = Reconciliation()
+        self.rejects = CollectedRejects()
         self.outcomes: Counter[str] = Counter()
-        self.tasks_done = 0
-        self._seen_tasks: dict[tuple[Any, int], tuple[str, int]] = {}
-        self._spill_dir = Path(tempfile.mkdtemp(prefix="beyan-import-"))
-        self._spill: dict[str, list[bytes]] = {}
-        self._spilled = 0
+        self.task_key: tuple[Any, int] | None = None
+        self.spill: tuple[str, bytes] | None = None
         self._foreign_names: set[str] = set()
 
-    def close(self) -> None:
-        shutil.rmtree(self._spill_dir, ignore_errors=True)
+    def _result(self) -> TaskResult:
+        result = TaskResult(
+            self.issues,
+            self.reconciliation,
+            self.rejects.records,
+            self.outcomes,
+            self.task_key,
+            self.spill,
+            self._foreign_names,
+        )
+        self._reset()
+        return result
 
-    # ------------------------------------------------------------ phase one: read, check, convert, spill
+    def convert(self, export_task: ExportTask) -> TaskResult:
+        self._task(export_task)
+        return self._result()
 
-    def read(self, path: Path) -> dict[str, Any]:
-        state = ReadState()
-        before = self.reconciliation.row(REGION)
-        foreign_before = self.issues.counts[("error", "unknown-control")]
-        self._foreign_names.clear()
-        for export_task in read_export(path, state):
-            self._task(export_task)
-            self.tasks_done += 1
-            if self.progress is not None and self.tasks_done % 500 == 0:
-                self.progress(self.tasks_done)
-        if state.had_bom:
-            self.issues.warning("bom", (str(path),), "the export starts with a byte-order mark; it was skipped")
-        if state.compressed:
-            self.issues.info("compressed", (str(path),), "the export is gzip-compressed; read as it is")
-        read, imported, _ = (now - then for now, then in zip(self.reconciliation.row(REGION), before, strict=True))
-        if read and not imported and self.issues.counts[("error", "unknown-control")] > foreign_before:
-            # One cause, one report: the per-result errors it explains stay in the rejects file only.
-            names = sorted(self._foreign_names)
-            interface = self.schema.interface
-            self.issues.drop(lambda issue: issue.location[:1] == (str(path),) and issue.code == "unknown-control")
-            self.issues.error(
-                "foreign-config",
-                (str(path),),
-                "no region of this export uses beyan's labeling config: it comes from another project",
-                expected=f"labels from '{interface.labels_name}' with roles {interface.roles.names}",
-                found="labels from " + ", ".join(repr(n) for n in names) if names else None,
-                hint="export the project that uses `beyan labelstudio-config`",
-            )
-        return {"file": path.name, "sha256": state.sha256}
+    def reject_duplicate(self, export_task: ExportTask, first: tuple[str, int]) -> TaskResult:
+        """A second task with the id of one already read: reported and rejected whole, never imported."""
+        self.issues.error(
+            "duplicate-task",
+            (export_task.file, export_task.label),
+            f"this task id appears twice; the first copy (task #{first[1]} of {first[0]}) was used, this one is not",
+            hint="an export lists each task once: was the file edited or concatenated? Export the project again",
+        )
+        self._reject_task(export_task, "duplicate-task", "task id seen before in this import")
+        return self._result()
 
     def _reject_task(self, export_task: ExportTask, code: str, reason: str) -> None:
         """Count a rejected task and everything inside it as rejected."""
@@ -293,18 +319,7 @@ class ImportRun:
             self._reject_task(export_task, code, message)
             return
         project = _int_or_none(task.get("project"))
-        first = self._seen_tasks.get((project, task_id))
-        if first is not None:
-            issues.error(
-                "duplicate-task",
-                where,
-                f"this task id appears twice; the first copy (task #{first[1]} of {first[0]}) was used, "
-                "this one is not",
-                hint="an export lists each task once: was the file edited or concatenated? Export the project again",
-            )
-            self._reject_task(export_task, "duplicate-task", "task id seen before in this import")
-            return
-        self._seen_tasks[(project, task_id)] = (export_task.file, export_task.index)
+        self.task_key = (project, task_id)
         text_name = self.schema.interface.text_name
         text = data.get(text_name)
         if not isinstance(text, str):
@@ -409,14 +424,23 @@ class ImportRun:
             counts = items.counts()
             for kind, n in counts.items():
                 self.reconciliation.add(kind, "imported", n)
-            record = annotation_to_record(result)
-            incoming.append(IncomingAnnotation(result.key, record, encode(record), list(at), dict(counts)))
+            incoming.append(
+                IncomingAnnotation(
+                    key=result.key,
+                    line=encode(annotation_to_record(result)),
+                    location=list(at),
+                    counts=dict(counts),
+                    updated=result.updated_at or result.created_at or "",
+                    ground_truth=result.ground_truth,
+                    statements=len(result.statements),
+                )
+            )
         if not incoming:
             self.outcomes["nothing to import"] += 1
             return
         task_key = Origin(TOOL, self.instance, project, task_id, None).task_key
         line = IncomingTask(list(where), match.article_id, task_key, match.new_record, incoming).to_line()
-        self._spill_line(shard_of(match.article_id), line)
+        self.spill = (shard_of(match.article_id), line)
 
     def _annotation(
         self,
@@ -502,7 +526,135 @@ class ImportRun:
                 )
                 self.rejects.write(items.kinds[item], items.location(item), "follows-rejection", reason)
 
-    # ------------------------------------------------------------ the spill
+
+class ImportRun:
+    """One import over one or more export files into one corpus (or, without one, a check of the files)."""
+
+    def __init__(
+        self,
+        corpus: Corpus | None,
+        *,
+        pseudonymizer: Pseudonymizer,
+        add_articles: bool = False,
+        language: str | None = None,
+        instance: str | None = None,
+        rejects: RejectsWriter | None = None,
+        schema: Schema | None = None,
+        require_origin: bool = True,
+        workers: int = 1,
+        progress: Progress | None = None,
+    ) -> None:
+        self.corpus = corpus
+        self.converter = TaskConverter(
+            corpus,
+            pseudonymizer=pseudonymizer,
+            add_articles=add_articles,
+            language=language,
+            instance=instance,
+            schema=schema,
+            require_origin=require_origin,
+        )
+        self.schema = self.converter.schema
+        self.rejects = rejects or RejectsWriter(None)
+        self.workers = workers
+        self.progress = progress
+        self.issues = Issues()
+        self.reconciliation = Reconciliation()
+        self.outcomes: Counter[str] = Counter()
+        self.tasks_done = 0
+        self._seen_tasks: dict[tuple[Any, int], tuple[str, int]] = {}
+        self._spill_dir = Path(tempfile.mkdtemp(prefix="beyan-import-"))
+        self._spill: dict[str, list[bytes]] = {}
+        self._spilled = 0
+
+    def close(self) -> None:
+        shutil.rmtree(self._spill_dir, ignore_errors=True)
+
+    # ------------------------------------------------------------ phase one, in parallel: convert every task
+
+    def read(self, path: Path) -> dict[str, Any]:
+        state = ReadState()
+        before = self.reconciliation.row(REGION)
+        foreign_before = self.issues.counts[("error", "unknown-control")]
+        foreign_names: set[str] = set()
+        for export_task, result in self._converted(path, state):
+            key = result.task_key
+            if key is not None:
+                first = self._seen_tasks.get(key)
+                if first is not None:
+                    result = self.converter.reject_duplicate(export_task, first)
+                else:
+                    self._seen_tasks[key] = (export_task.file, export_task.index)
+            self._merge(result)
+            foreign_names |= result.foreign_names
+            self.tasks_done += 1
+            if self.progress is not None and self.tasks_done % 500 == 0:
+                self.progress(self.tasks_done)
+        if state.had_bom:
+            self.issues.warning("bom", (str(path),), "the export starts with a byte-order mark; it was skipped")
+        if state.compressed:
+            self.issues.info("compressed", (str(path),), "the export is gzip-compressed; read as it is")
+        read, imported, _ = (now - then for now, then in zip(self.reconciliation.row(REGION), before, strict=True))
+        if read and not imported and self.issues.counts[("error", "unknown-control")] > foreign_before:
+            # One cause, one report: the per-result errors it explains stay in the rejects file only.
+            names = sorted(foreign_names)
+            interface = self.schema.interface
+            self.issues.drop(lambda issue: issue.location[:1] == (str(path),) and issue.code == "unknown-control")
+            self.issues.error(
+                "foreign-config",
+                (str(path),),
+                "no region of this export uses beyan's labeling config: it comes from another project",
+                expected=f"labels from '{interface.labels_name}' with roles {interface.roles.names}",
+                found="labels from " + ", ".join(repr(n) for n in names) if names else None,
+                hint="export the project that uses `beyan labelstudio-config`",
+            )
+        return {"file": path.name, "sha256": state.sha256}
+
+    def _converted(self, path: Path, state: ReadState) -> Iterator[tuple[ExportTask, TaskResult]]:
+        """Every task of the file with its conversion, in file order (converted by worker processes)."""
+        where = str(path)
+        elements = read_elements(path, state)
+        if self.workers <= 1:
+            for index, offset, element in elements:
+                export_task = ExportTask(where, index, decode_task(element, path, index, offset, state), offset)
+                yield export_task, self.converter.convert(export_task)
+            return
+        self.converter.matcher.prepare()  # the corpus's text index, read once and shared by the forked workers
+        global _WORKER_CONVERTER
+        _WORKER_CONVERTER = self.converter
+        context = multiprocessing.get_context("fork")
+        inflight: deque[tuple[list[tuple[int, int, bytes]], AsyncResult[list[TaskResult]]]] = deque()
+        with context.Pool(self.workers) as pool:
+
+            def settle_first() -> Iterator[tuple[ExportTask, TaskResult]]:
+                batch, pending = inflight.popleft()
+                for (index, offset, element), result in zip(batch, pending.get(), strict=True):
+                    export_task = ExportTask(where, index, None, offset)
+                    if result.task_key is not None and result.task_key in self._seen_tasks:  # a duplicate: see read
+                        export_task.task = decode_task(element, path, index, offset, state)
+                    yield export_task, result
+
+            batch: list[tuple[int, int, bytes]] = []
+            for item in elements:
+                batch.append(item)
+                if len(batch) == BATCH_TASKS:
+                    inflight.append((batch, pool.apply_async(_convert_batch, (batch, where, state.compressed))))
+                    batch = []
+                    if len(inflight) > 4 * self.workers:  # bounded: the export is never all in memory
+                        yield from settle_first()
+            if batch:
+                inflight.append((batch, pool.apply_async(_convert_batch, (batch, where, state.compressed))))
+            while inflight:
+                yield from settle_first()
+
+    def _merge(self, result: TaskResult) -> None:
+        self.issues.extend(result.issues)
+        self.reconciliation.merge(result.reconciliation)
+        self.outcomes.update(result.outcomes)
+        for kind, location, code, reason, extra in result.rejects:
+            self.rejects.write(kind, location, code, reason, **extra)
+        if result.spill is not None:
+            self._spill_line(*result.spill)
 
     def _spill_line(self, shard: str, line: bytes) -> None:
         self._spill.setdefault(shard, []).append(line)
@@ -564,6 +716,25 @@ class ImportRun:
         return plans, changeset
 
 
+BATCH_TASKS = 32
+_WORKER_CONVERTER: TaskConverter | None = None  # set before the worker processes fork
+
+
+def _convert_batch(batch: list[tuple[int, int, bytes]], where: str, compressed: bool) -> list[TaskResult]:
+    """In a worker process: decode and convert a batch of tasks."""
+    converter = _WORKER_CONVERTER
+    assert converter is not None
+    path, state = Path(where), ReadState(compressed=compressed)
+    return [
+        converter.convert(ExportTask(where, index, decode_task(element, path, index, offset, state), offset))
+        for index, offset, element in batch
+    ]
+
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
 def _annotation_label(annotation: Any, index: int) -> str:
     annotation_id = _int_or_none(annotation.get("id")) if isinstance(annotation, dict) else None
     return f"annotation {annotation_id}" if annotation_id is not None else f"annotation #{index}"
@@ -592,6 +763,7 @@ def import_labelstudio(
     keep_export: bool = False,
     dry_run: bool = False,
     replace: bool = False,
+    workers: int | None = None,
     progress: Progress | None = None,
 ) -> ImportResult:
     """Import Label Studio full JSON exports (files, folders, or pulled from a server) into ``corpus``.
@@ -628,6 +800,7 @@ def import_labelstudio(
         language=language,
         instance=_resolve_instance(opened, instance, url),
         rejects=writer,
+        workers=workers or default_workers(),
         progress=progress,
     )
     run.issues.extend(skipped)

@@ -43,6 +43,11 @@ class ArticleMatcher:
         self._sha_of: dict[str, str | None] = {}
         self._created: dict[str, dict[str, Any]] = {}  # records this import makes, by article id
 
+    def prepare(self) -> None:
+        """Read the corpus's text index now (before worker processes fork, so they share it)."""
+        if self.corpus is not None:
+            self._index()
+
     def _index(self) -> dict[str, str]:
         if self._by_text is None:
             assert self.corpus is not None

@@ -571,12 +571,26 @@ def _relation(
         if (not keys or rule.relation == keys[0]) and (rule.source_role, rule.target_role) == (src.role, tgt.role)
     ]
     if not candidates:
-        roles = interface.roles
-        reversed_fits = any(
-            (not keys or rule.relation == keys[0]) and (rule.source_role, rule.target_role) == (tgt.role, src.role)
+        # Drawn backwards between two different roles (content -> speaker): the roles still say what it
+        # means, so it is read the right way round. Between two contents the direction is the meaning.
+        reversed_candidates = [
+            (rule.relation, tgt, src)
             for src, tgt in orientations
             for rule in interface.relation_rules
-        )
+            if (not keys or rule.relation == keys[0])
+            and rule.source_role != rule.target_role
+            and (rule.source_role, rule.target_role) == (tgt.role, src.role)
+        ]
+        if len(reversed_candidates) == 1:
+            candidates = reversed_candidates
+            items.issues.info(
+                "relation-reversed",
+                items.location(item),
+                "the relation was drawn from the content to the "
+                f"{interface.roles.name_of(candidates[0][1].role)}; read the right way round",
+            )
+    if not candidates:
+        roles = interface.roles
         items.reject(
             item,
             "relation-role-mismatch",
@@ -587,10 +601,6 @@ def _relation(
             ),
             found=f"{labels[0] if labels else '(no label)'}: {roles.name_of(a.role)} -> {roles.name_of(b.role)} "
             f"({direction})",
-            hint="the arrow points the wrong way: draw it from the speaker, cue or addressee to the content "
-            "(or flip it in the relation's panel)"
-            if reversed_fits
-            else None,
         )
         return None
     if len(candidates) > 1:

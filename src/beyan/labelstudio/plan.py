@@ -23,7 +23,8 @@ from typing import Any
 
 import orjson
 
-from beyan.corpus.shards import ShardLine
+from beyan.corpus.journal import Change
+from beyan.corpus.shards import ShardLine, encode
 from beyan.issues import Issues
 
 ADDED, REPLACED, REMOVED, UNCHANGED, OLDER = "added", "replaced", "removed", "unchanged", "older"
@@ -34,11 +35,39 @@ REPLACE_HINT = "if that is what you want, run the import again with --replace (s
 
 @dataclass(slots=True)
 class IncomingAnnotation:
+    """An annotation that passed every check, as its stored line; its record is parsed only when needed."""
+
     key: str
-    record: dict[str, Any]
     line: bytes
     location: list[str]
     counts: dict[str, int]  # items of the annotation, by kind (for the reconciliation)
+    updated: str
+    ground_truth: bool
+    statements: int
+    _record: dict[str, Any] | None = None
+
+    @property
+    def record(self) -> dict[str, Any]:
+        if self._record is None:
+            self._record = orjson.loads(self.line)
+        return self._record
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "line": self.line.decode("utf-8"),
+            "location": self.location,
+            "counts": self.counts,
+            "updated": self.updated,
+            "ground_truth": self.ground_truth,
+            "statements": self.statements,
+        }
+
+    @classmethod
+    def from_json(cls, value: dict[str, Any]) -> IncomingAnnotation:
+        value = dict(value)
+        value["line"] = value["line"].encode("utf-8")
+        return cls(**value)
 
 
 @dataclass(slots=True)
@@ -59,10 +88,7 @@ class IncomingTask:
                     "article_id": self.article_id,
                     "task_key": self.task_key,
                     "new_article": self.new_article,
-                    "annotations": [
-                        {"key": a.key, "record": a.record, "location": a.location, "counts": a.counts}
-                        for a in self.annotations
-                    ],
+                    "annotations": [a.to_json() for a in self.annotations],
                 }
             )
             + b"\n"
@@ -70,18 +96,13 @@ class IncomingTask:
 
     @classmethod
     def from_line(cls, line: bytes) -> IncomingTask:
-        from beyan.corpus.shards import encode
-
         value = orjson.loads(line)
         return cls(
             location=value["location"],
             article_id=value["article_id"],
             task_key=value["task_key"],
             new_article=value["new_article"],
-            annotations=[
-                IncomingAnnotation(a["key"], a["record"], encode(a["record"]), a["location"], a["counts"])
-                for a in value["annotations"]
-            ],
+            annotations=[IncomingAnnotation.from_json(a) for a in value["annotations"]],
         )
 
 
@@ -119,8 +140,8 @@ class TaskPlan:
 class ShardPlan:
     """The changes to one shard's records: key -> (record, line), or None to delete."""
 
-    annotations: dict[str, tuple[dict[str, Any], bytes] | None] = field(default_factory=dict)
-    articles: dict[str, tuple[dict[str, Any], bytes] | None] = field(default_factory=dict)
+    annotations: dict[str, Change] = field(default_factory=dict)
+    articles: dict[str, Change] = field(default_factory=dict)
     older: list[IncomingAnnotation] = field(default_factory=list)
 
 
@@ -169,29 +190,29 @@ def plan_shard(
     plans: list[TaskPlan] = []
     for task in tasks:
         plan = TaskPlan(task.location, task.article_id)
-        changes: dict[str, tuple[dict[str, Any], bytes] | None] = {}
+        changes: dict[str, Change] = {}
         incoming_keys = {a.key for a in task.annotations}
         for annotation in task.annotations:
             current = stored.get(annotation.key)
             if current is None:
                 plan.annotations[ADDED] += 1
-                plan.statements.update(_compare(None, annotation.record))
-                changes[annotation.key] = (annotation.record, annotation.line)
+                plan.statements["added"] += annotation.statements
+                changes[annotation.key] = (task.article_id, annotation.line)
                 continue
-            if current.record.get("article_id") != task.article_id:  # pragma: no cover - ids are article-local
+            if current.article_id != task.article_id:  # pragma: no cover - ids are article-local
                 issues.error("origin-conflict", annotation.location, "this annotation is stored for another article")
                 plan.refused.append("origin-conflict")
                 continue
             if current.line == annotation.line:
                 plan.annotations[UNCHANGED] += 1
                 continue
-            if _recency(annotation.record) < _recency(current.record):
+            if annotation.updated < _recency(current.record):
                 issues.warning(
                     "older-export",
                     annotation.location,
                     "the corpus holds a newer version of this annotation; this export's is not imported",
                     expected=f"updated at or after {_recency(current.record)}",
-                    found=_recency(annotation.record),
+                    found=annotation.updated,
                 )
                 plan.annotations[OLDER] += 1
                 shard.older.append(annotation)
@@ -199,7 +220,7 @@ def plan_shard(
             counts = _compare(current.record, annotation.record)
             plan.annotations[REPLACED] += 1
             plan.statements.update(counts)
-            changes[annotation.key] = (annotation.record, annotation.line)
+            changes[annotation.key] = (task.article_id, annotation.line)
             if replace:
                 continue
             if counts["removed"]:
@@ -218,7 +239,7 @@ def plan_shard(
                     "would-change-ground-truth",
                     annotation.location,
                     "this would change a stored ground-truth annotation"
-                    + ("" if annotation.record.get("ground_truth") else " and unflag it"),
+                    + ("" if annotation.ground_truth else " and unflag it"),
                     found=f"{counts['changed']} statement(s) changed",
                     hint=REPLACE_HINT,
                 )
@@ -245,14 +266,12 @@ def plan_shard(
         ):
             plan.article_added = True
             articles.add(task.article_id)
-            from beyan.corpus.shards import encode
-
-            shard.articles[task.article_id] = (task.new_article, encode(task.new_article))
+            shard.articles[task.article_id] = (task.article_id, encode(task.new_article))
         if not plan.refused:
             shard.annotations.update(changes)
             for key, change in changes.items():
-                if change is not None:
-                    stored[key] = ShardLine(key, change[0], change[1])  # a later task of this import sees it
+                if change is not None:  # a later task of this import sees it
+                    stored[key] = ShardLine(key, change[0], change[1])
         plans.append(plan)
     return plans, shard
 

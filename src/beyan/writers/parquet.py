@@ -33,9 +33,15 @@ def _encoder(kind: FieldType) -> Encoder:
         index = {name: i for i, name in enumerate(kind.vocabulary.names)}
         return lambda value: None if value is None else index[value]
     if isinstance(kind, ListOf):
-        item = _encoder(kind.item)
         if isinstance(kind.item, Scalar):
             return lambda value: value
+        if isinstance(kind.item, Categorical):  # labels of a list, looked up without a call per label
+            index = {name: i for i, name in enumerate(kind.item.vocabulary.names)}
+            return lambda value: None if value is None else [index[v] for v in value]
+        if isinstance(kind.item, ListOf) and isinstance(kind.item.item, Categorical):  # tag layers
+            index = {name: i for i, name in enumerate(kind.item.item.vocabulary.names)}
+            return lambda value: None if value is None else [[index[v] for v in layer] for layer in value]
+        item = _encoder(kind.item)
         return lambda value: None if value is None else [item(v) for v in value]
     return struct_encoder(kind)
 
