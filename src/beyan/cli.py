@@ -28,6 +28,7 @@ def echo(message: str = "", *, err: bool = False) -> None:
 
 
 def report(issues: Issues, *, fmt: str = "text", include_info: bool = False, err: bool = True) -> None:
+    """Print issues (stderr for text, stdout for JSON)."""
     if fmt == "json":
         echo(issues.to_json(), err=False)
     elif len(issues):
@@ -181,6 +182,102 @@ def init_corpus_command(path: Path, name: str, labelstudio_instance: str | None)
 
     Corpus.init(path, name=name, labelstudio_instance=labelstudio_instance)
     echo(f"{path}: corpus ready; add articles with `beyan add-article FILE --corpus {path} --language tr`")
+
+
+@main.command("ingest")
+@click.argument("paths", nargs=-1, required=True)
+@CORPUS_OPTION
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["auto", *__import__("beyan.ingest.readers", fromlist=["FORMAT_CHOICES"]).FORMAT_CHOICES]),
+    default="auto",
+    show_default=True,
+    help="The input format (auto: by extension and content).",
+)
+@click.option(
+    "--map",
+    "mapping",
+    default=None,
+    help="Fields of JSON Lines, CSV or Parquet records: 'text=body,title=headline,published=date', or a mapping file.",
+)
+@click.option("--language", default=None, help="BCP 47 tag for every article (default: the source's, else detected).")
+@click.option(
+    "--rejects",
+    type=click.Path(path_type=Path),
+    default=Path("ingest-rejects.jsonl"),
+    show_default=True,
+    help="JSON Lines file naming every rejected record, where it was and why.",
+)
+@click.option("--no-near-duplicates", is_flag=True, help="Skip the near-duplicate report (about 4x faster).")
+@click.option("--dry-run", is_flag=True, help="Read and count everything; write nothing.")
+@click.option(
+    "--report",
+    "report_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Report format (--format names the input format here).",
+)
+@handle_errors
+def ingest_command(
+    paths: tuple[str, ...],
+    corpus: Path,
+    fmt: str,
+    mapping: str | None,
+    language: str | None,
+    rejects: Path,
+    no_near_duplicates: bool,
+    dry_run: bool,
+    report_format: str,
+) -> None:
+    """Add raw articles to the corpus: saved HTML pages, web archives (WARC), scraper output, text files.
+
+    PATHS are files, folders (read recursively) and globs, in any mix of formats, compressed
+    (.gz, .zst) or not. Every article keeps its raw bytes; HTML text is extracted with trafilatura.
+    Rights come from the corpus's sources file (sources.yaml); unknown sources are standoff.
+    Exact duplicates are not added; near-duplicates are reported. Journaled: `beyan undo` reverts.
+
+    \b
+    Example:
+      beyan ingest crawl.warc.gz pages/ --corpus corpus
+      beyan ingest feed.jsonl.gz --map text=body,title=headline,published=date --language tr
+      beyan ingest 'exports/*.csv' --dry-run
+    """
+    import json
+
+    from beyan.ingest.store import ingest
+
+    bar = Progress("ingest: records")
+    result = ingest(
+        corpus=corpus,
+        paths=list(paths),
+        fmt=fmt,
+        mapping=mapping,
+        language=language,
+        rejects=rejects,
+        near_duplicates=not no_near_duplicates,
+        dry_run=dry_run,
+        progress=lambda p: bar(p.records_read),
+    )
+    bar.finish()
+    if report_format == "json":
+        echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+    else:
+        report(result.issues, include_info=False)
+        echo(result.reconciliation.render())
+        for article, group, similarity in result.near_duplicates[:20]:
+            echo(f"near-duplicate: {article} joins group {group} ({similarity:.2f})")
+        if result.rejects_path is not None and result.reconciliation.rejected:
+            echo(f"rejects: {result.rejects_path}")
+        echo(
+            "dry run: nothing written"
+            if dry_run
+            else f"added {len(result.added)} article(s)"
+            + (f" as journal entry {result.journal_entry}" if result.journal_entry else "")
+        )
+    if result.issues.has_errors:
+        sys.exit(1)
 
 
 @main.command("add-article")

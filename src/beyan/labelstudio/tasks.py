@@ -20,23 +20,41 @@ from beyan.jsonio import dumps
 from beyan.labelstudio.to_results import statements_to_results
 from beyan.records import AnnotatedStatement, Article, Statement
 from beyan.schema import current
+from beyan.schema.labelstudio import TASK_META
 from beyan.transforms.adjudication import adjudicate
 
 PreAnnotator = Callable[[Article], Any]
 
 
 def task_data(article: Article) -> dict[str, Any]:
-    """The task's ``data``: the text every offset refers to, and what identifies it."""
+    """The task's ``data``: the text every offset refers to, what identifies it, and what annotators see of its source."""
+    published = article.published
     return {
         "text": article.text,
         "article_id": article.article_id,
         "text_sha256": article.text_sha256,
         "title": article.title or "",
         "language": article.language,
-        "published": article.published.value if article.published else None,
+        "published": published.value if published else None,
+        "published_precision": published.precision if published else None,
         "source": article.source,
+        "section": article.section,
         "url": article.url,
+        TASK_META: task_meta(article),
     }
+
+
+def task_meta(article: Article) -> str:
+    """One line for annotators: outlet, section, date at its precision, URL, language."""
+    parts = [article.source or "outlet unknown"]
+    if article.section:
+        parts.append(article.section)
+    if article.published is not None:
+        parts.append(f"{article.published.value} ({article.published.precision})")
+    if article.url:
+        parts.append(article.url)
+    parts.append(f"language {article.language}")
+    return " · ".join(parts)
 
 
 def load_preannotator(spec: str) -> PreAnnotator:

@@ -42,6 +42,9 @@ def _tag(name: str, attributes: dict[str, str], children: list[str] | None = Non
     return [f"{pad}<{name}{attrs}>", *children, f"{pad}</{name}>"]
 
 
+TASK_META = "meta"
+
+
 def labelstudio_config(interface: AnnotationInterface, *, schema_version: str) -> str:
     """The XML config: span labels, relation labels, per-region and per-document controls.
 
@@ -63,6 +66,8 @@ def labelstudio_config(interface: AnnotationInterface, *, schema_version: str) -
         for label in interface.roles.labels
     ]
     lines += _tag("Labels", {"name": interface.labels_name, "toName": text}, labels)
+    # Where the article comes from (outlet, date at its precision, URL), a line beyan writes into every task.
+    lines += _tag("Header", {"value": f"${TASK_META}", "size": "6"})
     lines += _tag("Text", {"name": text, "value": f"${text}", "granularity": "symbol"})
     lines += _tag("Header", {"value": relation_legend(interface), "size": "6"})
     relation_colours = _relation_colours(interface, colours)
