@@ -27,7 +27,7 @@ PreAnnotator = Callable[[Article], Any]
 
 
 def task_data(article: Article) -> dict[str, Any]:
-    """The task's ``data``: the text every offset refers to, what identifies it, and what annotators see of its source."""
+    """The task's ``data``: the text every offset refers to, what identifies it, what annotators see of it."""
     published = article.published
     return {
         "text": article.text,
