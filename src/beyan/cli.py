@@ -632,7 +632,7 @@ def upgrade_corpus_command(path: Path, instance: str) -> None:
     "--predictions",
     default="none",
     show_default=True,
-    help="Pre-annotations: 'none', 'gold' (the corpus's current gold), or 'module:function' (a pre-annotator).",
+    help="Pre-annotations: 'none', 'gold' (the corpus's gold), 'extract' (the rule extractor), or 'module:function'.",
 )
 @click.option("--article", "article_ids", multiple=True, help="Only these article ids (repeatable).")
 @handle_errors
@@ -642,6 +642,7 @@ def labelstudio_tasks_command(corpus: Path, out: Path, predictions: str, article
     \b
     Example:
       beyan labelstudio-tasks --out tasks.json --predictions gold
+      beyan labelstudio-tasks --predictions extract   # annotators correct the rule extractor's statements
       beyan labelstudio-tasks --predictions mypackage.preannotate:quotes
     """
     from beyan.labelstudio.tasks import labelstudio_tasks
@@ -873,7 +874,7 @@ def hydrate_command(dataset: Path, sources: tuple[Path, ...], out: Path) -> None
     "--predictions",
     default="none",
     show_default=True,
-    help="Pre-annotations: 'none', 'gold' (the corpus's current gold), or 'module:function' (a pre-annotator).",
+    help="Pre-annotations: 'none', 'gold' (the corpus's gold), 'extract' (the rule extractor), or 'module:function'.",
 )
 @click.option("--article", "article_ids", multiple=True, help="Only these article ids (repeatable).")
 @click.option("--batch-size", type=int, default=100, show_default=True, help="Tasks per upload request.")

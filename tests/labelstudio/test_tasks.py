@@ -55,3 +55,29 @@ def test_bad_preannotator_name_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(BeyanError) as raised:
         labelstudio_tasks(corpus=SEED_CORPUS, predictions="no_such_module:function")
     assert raised.value.issues.codes() == ["bad-preannotator"]
+
+
+def test_the_extractor_pre_annotates_tasks_that_import_back_as_its_statements(seed_corpus, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The rule extractor as pre-annotator: its predictions are valid results, importable as statements."""
+    import json as _json
+
+    from beyan.corpus import Corpus
+    from beyan.labelstudio.importer import import_labelstudio
+    from beyan.labelstudio.tasks import labelstudio_tasks
+    from tests.conftest import SEED_ARTICLE_ID
+    from tests.factories import annotation, task, write_export
+
+    (made,) = _json.loads(labelstudio_tasks(corpus=seed_corpus, predictions="extract"))
+    (prediction,) = made["predictions"]
+    assert prediction["model_version"] == "beyan-extract-rules" and prediction["result"]
+    # What an annotator who accepts every prediction submits imports cleanly, as the extractor's statements.
+    export = write_export(
+        tmp_path / "accepted.json",
+        [task(made["data"]["text"], [annotation(prediction["result"], updated_at="2026-12-01T00:00:00Z")],
+              article_id=SEED_ARTICLE_ID, server="accepting-annotator")],
+    )  # fmt: skip
+    result = import_labelstudio(corpus=seed_corpus, exports=[export], rejects=None)
+    assert not result.issues.has_errors, result.issues.render()
+    stored = Corpus.open(seed_corpus).read_annotations(SEED_ARTICLE_ID)
+    accepted = next(a for a in stored if not a.ground_truth)
+    assert len(accepted.statements) == 13

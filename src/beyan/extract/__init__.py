@@ -18,13 +18,26 @@ import pyarrow.parquet as pq
 
 from beyan.atomic import write_text_atomic
 from beyan.evaluation import EvaluationResult, evaluate
+from beyan.evaluation.scores import Scorer
+from beyan.evaluation.statements import statement_from_row
 from beyan.extract.document import Document
-from beyan.extract.lexicon import Lexicon, load_lexicon
+from beyan.extract.lexicon import Lexicon, available_languages, load_lexicon
 from beyan.extract.rules import extract_statements
+from beyan.fields import build, from_row
 from beyan.issues import BeyanError, Issues, fail
+from beyan.records import AnnotatedStatement, Article, Span
+from beyan.schema import current
 from beyan.schema.v1 import SPLITS
 
-__all__ = ["ExtractResult", "extract", "extract_article", "score_extractor"]
+__all__ = [
+    "ExtractResult",
+    "baseline_result",
+    "baseline_state",
+    "extract",
+    "extract_article",
+    "preannotate",
+    "score_extractor",
+]
 
 HONESTY_NOTE = (
     "Rule-based baseline (`beyan extract`), scored with `beyan evaluate`. Its rules were written "
@@ -98,6 +111,53 @@ def extract(
         written = Path(out)
         write_text_atomic(written, "".join(orjson.dumps(row).decode("utf-8") + "\n" for row in rows))
     return ExtractResult(rows, len(articles), written)
+
+
+def baseline_state(
+    *, text: str, article_id: str, language: str, gold_rows: list[dict[str, Any]]
+) -> dict[str, Any] | None:
+    """The extractor's counts on one gold article (a build adds them up per split); None without a lexicon."""
+    if language.split("-")[0] not in available_languages():
+        return None
+    lexicon = _LEXICONS.get(language)
+    if lexicon is None:
+        lexicon = _LEXICONS[language] = load_lexicon(language.split("-")[0])
+    predicted = [statement_from_row(row) for row in extract_article(text=text, article_id=article_id, lexicon=lexicon)]
+    scorer = Scorer()
+    scorer.add_article([statement_from_row(row) for row in gold_rows], predicted)
+    return scorer.to_state()
+
+
+_LEXICONS: dict[str, Lexicon] = {}
+
+
+def baseline_result(states: list[dict[str, Any]], *, split: str | None) -> EvaluationResult:
+    """The scores of a split from the per-article counts of :func:`baseline_state`."""
+    scorer = Scorer()
+    for state in states:
+        scorer.add_state(state)
+    return EvaluationResult(scorer.to_dict(), split)
+
+
+def preannotate(article: Article) -> list[AnnotatedStatement]:
+    """The extractor as a Label Studio pre-annotator (``labelstudio-tasks --predictions extract``)."""
+    language = article.language.split("-")[0]
+    if language not in available_languages():
+        return []
+    lexicon = _LEXICONS.get(language)
+    if lexicon is None:
+        lexicon = _LEXICONS[language] = load_lexicon(language)
+    statements: list[AnnotatedStatement] = []
+    seen: set[tuple[Span, ...]] = set()
+    for row in extract_article(text=article.text, article_id=article.article_id, lexicon=lexicon):
+        values = {f.name: from_row(row.get(f.name), f.type) for f in current().annotated_fields}
+        values["speaker_unknown"] = bool(values.get("speaker_unknown"))
+        values["parent"] = None
+        statement: AnnotatedStatement = build(AnnotatedStatement, values)
+        if statement.content_spans and statement.quote_type and statement.content_spans not in seen:
+            seen.add(statement.content_spans)
+            statements.append(statement)
+    return statements
 
 
 def score_extractor(*, dataset: Path | str, split: str | None = None) -> EvaluationResult:

@@ -124,7 +124,12 @@ def labelstudio_tasks(
         )
     preannotator: PreAnnotator | None = None
     version = model_version
-    if predictions == "gold":
+    if predictions == "extract":
+        from beyan.extract import preannotate
+
+        preannotator = preannotate
+        version = version or "beyan-extract-rules"
+    elif predictions == "gold":
         preannotator = _gold_preannotator(opened, opened.info.adjudication)
         version = version or f"beyan-gold-{opened.info.version}"
     elif predictions != "none":
