@@ -129,7 +129,7 @@ class Document:
     def cue_at(self, token: int) -> CueMatch | None:
         """The cue starting at ``token``, if one does (the longest when several do)."""
         best: CueMatch | None = None
-        for cue in self.lexicon.cues:
+        for cue in _cue_candidates(self.lexicon, self.lower[token]):
             end = token + len(cue.words)
             if end > len(self.words):
                 continue
@@ -165,3 +165,35 @@ class Document:
                     elif word == closing and stack:
                         pairs.append((stack.pop(), t))
         return sorted(pairs)
+
+
+_CUE_INDEX: dict[int, tuple[Lexicon, dict[str, list[int]], dict[str, list[int]], dict[str, list[Cue]]]] = {}
+_CANDIDATES_KEPT = 100_000  # words whose candidates are remembered, per lexicon
+
+
+def _cue_candidates(lexicon: Lexicon, word: str) -> list[Cue]:
+    """The cues whose first word could be ``word`` (exactly, or as a stem it starts with), in lexicon order.
+
+    Looking up the word and its prefixes replaces trying every cue at every token.
+    """
+    found = _CUE_INDEX.get(id(lexicon))
+    if found is None or found[0] is not lexicon:
+        exact: dict[str, list[int]] = {}
+        stems: dict[str, list[int]] = {}
+        for index, cue in enumerate(lexicon.cues):
+            first = cue.words[0]
+            for form in first.words:
+                exact.setdefault(form, []).append(index)
+            for stem in first.stems:
+                stems.setdefault(stem, []).append(index)
+        found = _CUE_INDEX[id(lexicon)] = (lexicon, exact, stems, {})
+    _, exact, stems, known = found
+    candidates = known.get(word)
+    if candidates is None:
+        indexes = set(exact.get(word, ()))
+        for length in range(1, len(word) + 1):
+            indexes.update(stems.get(word[:length], ()))
+        candidates = [lexicon.cues[i] for i in sorted(indexes)]
+        if len(known) < _CANDIDATES_KEPT:
+            known[word] = candidates
+    return candidates
