@@ -31,7 +31,9 @@ class ConfigSpec:
     Most configs have rows per article (``rows``). A config of the whole dataset (``labels``)
     gives ``dataset_rows`` instead, written once, in the first split. ``summarize`` and
     ``merge`` make a summary of a build's rows (cached per shard) that ``card_section`` turns
-    into the config's section of the dataset card.
+    into the config's section of the dataset card. ``built_by`` names the command that writes
+    the config's rows: ``build`` (gold, from the corpus) or ``silver`` (machine-annotated, from
+    raw news); ``beyan build`` writes only its own.
     """
 
     name: str
@@ -45,6 +47,7 @@ class ConfigSpec:
     summarize: Callable[[list[dict[str, Any]]], Summary] | None = None
     merge: Callable[[Summary, Summary], Summary] | None = None
     card_section: Callable[[Summary | None, str], str] | None = None
+    built_by: str = "build"
 
     @property
     def per_article(self) -> bool:
@@ -52,16 +55,17 @@ class ConfigSpec:
 
 
 def _registry() -> dict[str, ConfigSpec]:
-    from beyan.configs import articles, labels, statements, tokens
+    from beyan.configs import articles, labels, silver, statements, tokens
 
-    return {spec.name: spec for spec in (statements.SPEC, articles.SPEC, tokens.SPEC, labels.SPEC)}
+    specs = (statements.SPEC, articles.SPEC, tokens.SPEC, labels.SPEC, silver.SPEC)
+    return {spec.name: spec for spec in specs}
 
 
 CONFIGS: dict[str, ConfigSpec] = _registry()
 
 
-def config_names() -> list[str]:
-    """The configs of the schema in force, in card order, that have a spec."""
+def config_names(*, built_by: str = "build") -> list[str]:
+    """The configs of the schema in force, in card order, that have a spec and are written by ``built_by``."""
     from beyan.schema import current
 
-    return [name for name in current().configs if name in CONFIGS]
+    return [name for name in current().configs if name in CONFIGS and CONFIGS[name].built_by == built_by]

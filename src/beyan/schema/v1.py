@@ -459,6 +459,69 @@ LABEL_ROW = Struct(
 VOCABULARIES = (*VOCABULARIES, *TAG_VOCABULARIES.values())
 
 
+# ---------------------------------------------------------------- machine annotation (config `silver`)
+#
+# Statements found by a machine (the rule extractor, or a model) in raw news at scale, written
+# by `beyan silver`, never by `beyan build`. A silver row has no annotators and no gold
+# provenance: `machine_provenance` says which extractor made it in which run, so silver is
+# never mistaken for gold.
+
+MACHINE_PROVENANCE = Struct(
+    "MachineProvenance",
+    "How a machine made a silver statement: which extractor, which version, in which run.",
+    (
+        Field(
+            "extractor",
+            STRING,
+            "What found the statement: `beyan-rules` (the rule baseline) or a predictor's `module:function`.",
+        ),
+        Field(
+            "extractor_version", STRING, "The extractor's version (beyan's for the rules, the package's for a model)."
+        ),
+        Field(
+            "extractor_sha256",
+            STRING,
+            "SHA-256 of what decides the extractor's output: the rule code and lexicons, or the model.",
+            pattern=SHA256_PATTERN,
+        ),
+        Field(
+            "run_id",
+            STRING,
+            "The `beyan silver` run that wrote the row: a hash of its inputs and settings (same inputs, same id).",
+            pattern=r"^[0-9a-f]{16}$",
+        ),
+        Field("input_location", STRING, "Where the article was read: input file and record (feed.jsonl > line 12)."),
+    ),
+)
+
+SILVER_CONTEXT_FIELDS: tuple[Field, ...] = (
+    *ARTICLE_CONTEXT_FIELDS,
+    Field("url", STRING, "Where the article was published.", nullable=True),
+    Field(
+        "text_sha256",
+        STRING,
+        "SHA-256 of the article's text (UTF-8): joins silver with gold articles, and checks hydrated text.",
+        pattern=SHA256_PATTERN,
+    ),
+)
+
+
+def silver_row(statement_fields: tuple[Field, ...]) -> Struct:
+    """The row of config ``silver``: the statement fields but gold provenance, article context, machine provenance."""
+    own = tuple(field for field in statement_fields if field.name != "provenance")
+    return Struct(
+        "SilverRow",
+        "One machine-annotated (silver) statement with its article's context (config `silver`, by `beyan silver`).",
+        (
+            *own,
+            *SILVER_CONTEXT_FIELDS,
+            Field(
+                "machine_provenance", MACHINE_PROVENANCE, "Which extractor made this silver statement, in which run."
+            ),
+        ),
+    )
+
+
 # ---------------------------------------------------------------- the rows of each dataset config
 
 
@@ -478,6 +541,7 @@ def config_structs(statement_fields: tuple[Field, ...]) -> dict[str, Struct]:
         ),
         "tokens": TOKENS_ROW,
         "labels": LABEL_ROW,
+        "silver": silver_row(statement_fields),
     }
 
 
@@ -501,3 +565,4 @@ STATEMENT = SCHEMA.statement
 CONFIGS: dict[str, Struct] = dict(SCHEMA.configs)
 STATEMENT_ROW = CONFIGS["statements"]
 ARTICLE_ROW = CONFIGS["articles"]
+SILVER_ROW = CONFIGS["silver"]

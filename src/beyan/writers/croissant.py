@@ -87,7 +87,12 @@ CONTEXT: dict[str, Any] = {
 DATA_TYPES: dict[str, str] = {"string": "sc:Text", "int32": "sc:Integer", "int64": "sc:Integer", "bool": "sc:Boolean"}
 
 # The record key of each config: the field that identifies a row.
-RECORD_KEYS: dict[str, str] = {"statements": "statement_id", "articles": "article_id", "tokens": "article_id"}
+RECORD_KEYS: dict[str, str] = {
+    "statements": "statement_id",
+    "articles": "article_id",
+    "tokens": "article_id",
+    "silver": "statement_id",
+}
 
 SPLIT_FIELD = "split"
 SPLIT_FILENAME = re.compile(rf"^({'|'.join(map(re.escape, SPLITS))})-\d+-of-\d+\.parquet$")
@@ -126,6 +131,7 @@ def croissant_metadata(
     personal_information: str = DEFAULT_PERSONAL_INFORMATION,
     use_cases: tuple[str, ...] = DEFAULT_USE_CASES,
     limitations: tuple[str, ...] = (),
+    annotation_platform: tuple[str, ...] = ("Label Studio",),
 ) -> dict[str, Any]:
     """The Croissant 1.1 JSON-LD of the built dataset ``folder`` described by ``manifest``.
 
@@ -133,7 +139,7 @@ def croissant_metadata(
     ``sha256``/``bytes`` per file, ``counts``, ``adjudication``, ``text_policy``); a data file
     missing from its ``outputs`` is hashed here. ``license_note`` is the license text or URL;
     ``date_published`` (ISO 8601) appears only when given. ``limitations`` are added to the
-    ones derived from the manifest.
+    ones derived from the manifest. ``annotation_platform`` names what annotated (a machine, for silver).
     """
     files = _data_files(folder, manifest)
     configs = [config for config in current().configs if any(config == c for c, _, _, _ in files)]
@@ -171,6 +177,7 @@ def croissant_metadata(
             personal_information=personal_information,
             use_cases=use_cases,
             limitations=limitations,
+            annotation_platform=annotation_platform,
         )
     )
     distribution: list[dict[str, Any]] = []
@@ -299,6 +306,7 @@ def _rai(
     personal_information: str,
     use_cases: tuple[str, ...],
     limitations: tuple[str, ...],
+    annotation_platform: tuple[str, ...],
 ) -> dict[str, Any]:
     protocol = [annotation_protocol] if annotation_protocol else []
     policy = manifest.get("adjudication")
@@ -311,7 +319,7 @@ def _rai(
     return {
         "rai:dataCollection": data_collection,
         "rai:dataAnnotationProtocol": protocol,
-        "rai:dataAnnotationPlatform": ["Label Studio"],
+        "rai:dataAnnotationPlatform": list(annotation_platform),
         "rai:annotationsPerItem": annotations_per_item,
         "rai:annotatorDemographics": [
             f"{annotators} annotator{plural}. Identities are pseudonymized with a keyed hash before "
