@@ -934,7 +934,7 @@ def labelstudio_push_command(
     "--predictions",
     type=click.Path(path_type=Path),
     required=True,
-    help="JSON Lines, one statement per line, in the statements config's row shape.",
+    help="JSON Lines, one statement per line, in the statements config's row shape; or a silver dataset folder.",
 )
 @click.option("--split", default=None, help="Score only this split's articles (default: all).")
 @FORMAT_OPTION
@@ -942,18 +942,25 @@ def labelstudio_push_command(
 def evaluate_command(gold: Path, predictions: Path, split: str | None, fmt: str) -> None:
     """Score predicted statements against the gold: span P/R/F1 (exact, overlap), attribution, quote type.
 
-    Every gold article of the split is scored, predicted or not. Definitions: docs/evaluation.md.
+    Every gold article of the split is scored, predicted or not. A silver dataset folder (from
+    `beyan silver`) is scored on the gold articles it shares text with. Definitions: docs/evaluation.md.
 
     \b
     Example:
       beyan evaluate --gold dist --predictions predictions.jsonl --split test
       beyan evaluate --gold dist --predictions predictions.jsonl --format json > scores.json
+      beyan evaluate --gold dist --predictions silver
     """
     import json
 
     from beyan.evaluation import evaluate
 
-    result = evaluate(gold=gold, predictions=predictions, split=split)
+    if predictions.is_dir():
+        from beyan.silver.evaluate import score_silver
+
+        result = score_silver(silver=predictions, gold=gold, split=split)
+    else:
+        result = evaluate(gold=gold, predictions=predictions, split=split)
     echo(json.dumps(result.to_dict(), indent=2) if fmt == "json" else result.markdown())
 
 
@@ -986,6 +993,143 @@ def extract_command(dataset: Path, out: Path, split: str | None, lexicon: str | 
 
     result = extract(dataset=dataset, out=out, split=split, lexicon=lexicon)
     echo(f"{out}: {len(result.rows)} statement(s) found in {result.articles} article(s)")
+
+
+# ------------------------------------------------------------------ silver: machine annotation at scale
+
+
+@main.command("silver")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="The silver dataset folder to write.")
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="local: this machine's processes; ray: a Ray cluster (--address, or a local one started for the run).",
+)
+@click.option("--workers", type=int, default=None, help="Tasks run at once (default: one per core).")
+@click.option("--tasks", type=int, default=None, help="Pieces of work (default: 4 per worker, at most 1 per file).")
+@click.option("--address", default=None, help="The Ray cluster to run on (auto, ray://host:10001); --engine ray.")
+@click.option(
+    "--extractor",
+    default="rules",
+    show_default=True,
+    help="'rules' (the rule baseline) or a predictor 'module:function' with the same interface.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["auto", *__import__("beyan.ingest.readers", fromlist=["FORMAT_CHOICES"]).FORMAT_CHOICES]),
+    default="auto",
+    show_default=True,
+    help="The input format (auto: by extension and content).",
+)
+@click.option("--map", "mapping", default=None, help="Fields of JSON Lines, CSV or Parquet records (as for ingest).")
+@click.option("--language", default=None, help="BCP 47 tag for every article (default: the source's, else detected).")
+@click.option("--sources", type=click.Path(path_type=Path), default=None, help="Sources file giving rights by outlet.")
+@click.option(
+    "--text",
+    type=click.Choice(["full", "rights"]),
+    default="full",
+    show_default=True,
+    help="full: keep all text (local use); rights: standoff rows where the rights forbid redistribution.",
+)
+@click.option("--gold", type=click.Path(path_type=Path), default=None, help="A gold dataset folder to score on.")
+@click.option("--name", default="beyan-silver", show_default=True, help="The dataset's name (manifest, Croissant).")
+@click.option("--version", "version_", default="0.1.0", show_default=True, help="The dataset's version.")
+@click.option("--rejects", type=click.Path(path_type=Path), default=None, help="Default: OUT.rejects.jsonl.")
+@click.option("--work", type=click.Path(path_type=Path), default=None, help="Work folder (default: OUT.work).")
+@click.option("--keep-work", is_flag=True, help="Keep the work folder after the run (it holds every article).")
+@click.option(
+    "--report",
+    "report_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Report format (--format names the input format here).",
+)
+@handle_errors
+def silver_command(
+    inputs: tuple[str, ...],
+    out: Path,
+    engine: str,
+    workers: int | None,
+    tasks: int | None,
+    address: str | None,
+    extractor: str,
+    fmt: str,
+    mapping: str | None,
+    language: str | None,
+    sources: Path | None,
+    text: str,
+    gold: Path | None,
+    name: str,
+    version_: str,
+    rejects: Path | None,
+    work: Path | None,
+    keep_work: bool,
+    report_format: str,
+) -> None:
+    """Find statements in raw news at scale; write them as a silver dataset (config silver, Hub layout).
+
+    INPUTS are files, folders, globs or fsspec URLs (s3://, gs://, https://) of web archives,
+    JSON Lines, HTML pages or Parquet, as `beyan ingest` reads them. Languages are detected,
+    exact and near-duplicate articles removed (MinHash), statements found by the extractor; each
+    row names its extractor, version, hash and run. Every record read is extracted or written to
+    the rejects file with its reason. The same inputs give byte-identical shards on any engine
+    and any number of workers; a stopped run resumes from its work folder. Needs the silver
+    extra: pip install 'beyan[silver]'.
+
+    \b
+    Example:
+      beyan silver crawl/*.warc.gz feeds/ --out silver --workers 8
+      beyan silver s3://bucket/news/ --out silver --engine ray --address auto --gold dist
+      beyan silver feed.jsonl --out silver --extractor mymodel.predict:predict
+      beyan validate silver
+    """
+    import json
+
+    from beyan.silver import run_silver
+
+    result = run_silver(
+        inputs=list(inputs),
+        out=out,
+        work=work,
+        engine=engine,
+        workers=workers,
+        tasks=tasks,
+        address=address,
+        extractor=extractor,
+        fmt=fmt,
+        mapping=mapping,
+        language=language,
+        sources=sources,
+        text=text,
+        gold=gold,
+        name=name,
+        version=version_,
+        rejects=rejects,
+        keep_work=keep_work,
+        progress=lambda message: echo(f"silver: {message}", err=True) if report_format == "text" else None,
+    )
+    if report_format == "json":
+        summary = {
+            "out": str(result.out),
+            "run_id": result.run_id,
+            "reconciliation": result.reconciliation.to_dict(),
+            "rejects": str(result.rejects),
+            "seconds": result.seconds,
+            "evaluation": result.manifest["evaluation"],
+        }
+        echo(json.dumps(summary, indent=2, ensure_ascii=False))
+        return
+    echo(result.reconciliation.render())
+    echo(f"rejects: {result.rejects}")
+    if result.manifest["evaluation"] is not None:
+        counts = result.manifest["evaluation"]["counts"]
+        echo(f"scored on {counts['articles']} gold article(s): see the card's 'Scores on gold'")
+    echo(f"wrote {result.out} (run {result.run_id}): {result.reconciliation.statements_written} silver statement(s)")
 
 
 if __name__ == "__main__":  # pragma: no cover

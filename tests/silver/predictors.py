@@ -14,13 +14,16 @@ from typing import Any
 from beyan.extract import extract_article
 from beyan.extract.lexicon import load_lexicon
 
-KILL_MARKER = "BEYAN_TEST_KILL_MARKER"  # a path: the first article seen while it does not exist kills the worker
+KILL_MARKER = "BEYAN_TEST_KILL_MARKER"  # a path: while it does not exist, the 20th article of a task kills its worker
+KILL_AT = 20
+_seen = {"articles": 0}
 
 
 def rules_or_kill(*, text: str, article_id: str, language: str) -> list[dict[str, Any]]:
-    """The rule extractor; but once per marker, the Ray worker running this task is killed (SIGKILL)."""
+    """The rule extractor; but once per marker, the Ray worker running this task is killed (SIGKILL) mid-task."""
+    _seen["articles"] += 1
     marker = os.environ.get(KILL_MARKER)
-    if marker and not Path(marker).exists():
+    if marker and _seen["articles"] >= KILL_AT and not Path(marker).exists():
         Path(marker).write_text(f"killed {os.getppid()} at article {article_id}\n", "utf-8")
         os.kill(os.getppid(), signal.SIGKILL)  # the worker process whose pool runs this task
         time.sleep(30)  # this process dies with its parent (PR_SET_PDEATHSIG) long before

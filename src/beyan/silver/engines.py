@@ -52,19 +52,21 @@ def _datatrove() -> Any:
 
 @contextlib.contextmanager
 def _stderr_to(path: Path) -> Iterator[None]:
-    """Everything written to file descriptor 2 (datatrove's logs, its workers' too) goes to ``path``."""
+    """Everything written to standard error (datatrove's logs, its workers' too) goes to ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     sys.stderr.flush()
-    saved = os.dup(2)
-    with open(path, "ab") as log:
+    saved, stream = os.dup(2), sys.stderr
+    with open(path, "a", encoding="utf-8") as log:
         os.dup2(log.fileno(), 2)
+        sys.stderr = log  # loguru writes to the object (which a test runner may have replaced)
         try:
             yield
         finally:
             from loguru import logger
 
             logger.remove()  # datatrove puts its terminal logger back after each task
-            sys.stderr.flush()
+            log.flush()
+            sys.stderr = stream
             os.dup2(saved, 2)
             os.close(saved)
 
