@@ -178,7 +178,8 @@ def read_task(
                     continue
                 location = path + event.location.removeprefix(prefix)
                 if isinstance(event, IngestedArticle):
-                    if len(simplify_text(event.text).split()) < settings.min_words:
+                    words = len(event.text.split())  # simplifying drops punctuation: count again only if close
+                    if words < 3 * settings.min_words and len(simplify_text(event.text).split()) < settings.min_words:
                         yield Drop(
                             "read", location, "too-short", "fewer words than a MinHash shingle", event.article_id
                         )
