@@ -1132,5 +1132,87 @@ def silver_command(
     echo(f"wrote {result.out} (run {result.run_id}): {result.reconciliation.statements_written} silver statement(s)")
 
 
+SILVER_RELEASES_OPTION = click.option(
+    "--releases",
+    type=click.Path(path_type=Path),
+    default=Path("releases") / "silver",
+    show_default=True,
+    help="Where silver release manifests are kept.",
+)
+
+
+@main.command("silver-release")
+@click.argument("silver", type=click.Path(path_type=Path))
+@SILVER_RELEASES_OPTION
+@click.option("--version", "version_", default=None, help="The version to release (default: by --bump).")
+@click.option(
+    "--bump",
+    type=click.Choice(["auto", "patch", "minor", "major"]),
+    default="auto",
+    show_default=True,
+    help="auto: the smallest bump the change allows.",
+)
+@click.option(
+    "--previous",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The previous release's folder: its statements are compared, so added inputs can be a minor release.",
+)
+@click.option("--dry-run", is_flag=True, help="Say which release it would be; write nothing.")
+@handle_errors
+def silver_release_command(
+    silver: Path, releases: Path, version_: str | None, bump: str, previous: Path | None, dry_run: bool
+) -> None:
+    """Release a silver dataset folder: a versioned manifest of its files and what changed.
+
+    A bump smaller than the change needs is refused: a new extractor, settings or schema, or
+    an input gone, need a major release; inputs only added, with every earlier statement still
+    there (checked against --previous), a minor one; documents only, a patch.
+
+    \b
+    Example:
+      beyan silver-release silver --dry-run
+      beyan silver-release silver-2 --previous silver-1
+      beyan silver-publish v1.0.0 --silver silver --to ../beyan-silver
+    """
+    from beyan.silver.release import release_silver
+
+    result = release_silver(
+        silver=silver, releases=releases, version=version_, bump=bump, previous=previous, dry_run=dry_run
+    )
+    for reason in result.reasons:
+        echo(f"  {reason}")
+    what = "would release" if dry_run else "released"
+    echo(f"{what} silver v{result.version} ({result.bump}; the change needs {result.required_bump})")
+    echo(f"manifest: {result.manifest_path}")
+
+
+@main.command("silver-publish")
+@click.argument("version")
+@click.option("--silver", type=click.Path(path_type=Path), required=True, help="The released silver folder.")
+@click.option("--to", type=click.Path(path_type=Path), default=None, help="A local folder / git repository.")
+@click.option("--hub", default=None, help="A Hugging Face dataset repository, org/name (token from HF_TOKEN).")
+@click.option("--private", is_flag=True, help="Create the Hub repository as private.")
+@SILVER_RELEASES_OPTION
+@handle_errors
+def silver_publish_command(
+    version: str, silver: Path, to: Path | None, hub: str | None, private: bool, releases: Path
+) -> None:
+    """Publish a silver release: one commit and a tag vX.Y.Z, locally and/or on the Hugging Face Hub.
+
+    The folder must hold exactly the released files (checked by hash).
+
+    \b
+    Example:
+      beyan silver-publish v1.0.0 --silver silver --to ../beyan-silver
+      HF_TOKEN=... beyan silver-publish v1.0.0 --silver silver --hub my-org/beyan-silver
+      python -c "import datasets; datasets.load_dataset('my-org/beyan-silver', 'silver', revision='v1.0.0')"
+    """
+    from beyan.silver.release import publish_silver
+
+    for result in publish_silver(version=version, silver=silver, releases=releases, to=to, hub=hub, private=private):
+        echo(f"published silver v{result.version} to {result.target}: {len(result.files)} files, tag {result.tag}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
