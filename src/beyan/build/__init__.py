@@ -174,7 +174,9 @@ def build(
     prepare_cache(cache_dir)
     fingerprint = code_fingerprint()
     names = sorted(set(shards(opened.root, ARTICLES)) | set(shards(opened.root, ANNOTATIONS)))
-    inputs = [shard_inputs(opened.root, name, policy=policy, text_policy=text, fingerprint=fingerprint) for name in names]
+    inputs = [
+        shard_inputs(opened.root, name, policy=policy, text_policy=text, fingerprint=fingerprint) for name in names
+    ]
 
     # Cached shards are read here; only the others go to the workers (a small change builds one or two).
     # Memory stays flat: of each shard only its ids and signatures are kept; its per-article summaries
@@ -202,7 +204,9 @@ def build(
         raise BeyanError(issues)
     article_ids = [a for b in builds for a in b.articles]
     if groups is None:
-        table = np.frombuffer(b"".join(rows), np.uint32).reshape(len(rows), -1) if rows else np.empty((0, 64), np.uint32)
+        table = (
+            np.frombuffer(b"".join(rows), np.uint32).reshape(len(rows), -1) if rows else np.empty((0, 64), np.uint32)
+        )
         order = sorted(range(len(signed)), key=signed.__getitem__)
         groups = groups_from_table([signed[i] for i in order], table[order])
         del table
@@ -236,8 +240,8 @@ def build(
         agreement.merge(AgreementReport.from_state(built.agreement))
         for config, state in sorted(built.config_summaries.items()):
             merge = CONFIGS[config].merge
-            config_summaries[config] = state if config not in config_summaries or merge is None else merge(
-                config_summaries[config], state
+            config_summaries[config] = (
+                state if config not in config_summaries or merge is None else merge(config_summaries[config], state)
             )
 
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -418,4 +422,6 @@ def annotations_per_item(stats: BuildStats) -> str:
     articles = stats.total_articles
     if not articles:
         return "no annotated articles"
-    return f"{stats.annotations / articles:.2f} annotations per article on average ({stats.annotations} over {articles})"
+    return (
+        f"{stats.annotations / articles:.2f} annotations per article on average ({stats.annotations} over {articles})"
+    )

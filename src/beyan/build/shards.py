@@ -28,7 +28,7 @@ from beyan.configs import CONFIGS, config_names
 from beyan.corpus.shards import ANNOTATIONS, ARTICLES, shard_path
 from beyan.corpus.store import Corpus, Shard, articles_of
 from beyan.extract import baseline_state
-from beyan.fields import statement_row
+from beyan.fields import gold_statement_rows
 from beyan.issues import BeyanError, Issue, Issues
 from beyan.records import GoldArticle
 from beyan.schema import current
@@ -206,7 +206,7 @@ def build_shard(root: Path, shard: ShardInput, *, policy: str, text_policy: str,
                 text=article.text,
                 article_id=article.article_id,
                 language=article.language,
-                gold_rows=[statement_row(statement, article.text) for statement in gold.statements],
+                gold_rows=gold_statement_rows(gold, article.text),
             )
             result.summaries.append(summary)
     except BeyanError as error:

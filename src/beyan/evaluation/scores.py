@@ -21,7 +21,7 @@ find, nothing wrongly found) and 0.0 otherwise.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field, fields
 
 from beyan.evaluation.statements import ROLES, ScoredStatement
 from beyan.records import Span
@@ -63,6 +63,10 @@ class PairCounts:
     typed: int = 0
 
 
+COUNT_FIELDS = tuple(f.name for f in fields(Counts))  # the order of to_vector and from_vector
+PAIR_FIELDS = tuple(f.name for f in fields(PairCounts))
+
+
 @dataclass(slots=True)
 class Scorer:
     spans: dict[tuple[str, str], Counts] = field(
@@ -102,9 +106,11 @@ class Scorer:
         vector: list[int] = []
         for role in ROLES:
             for mode in MODES:
-                vector.extend(astuple(self.spans[(role, mode)]))
+                counts = self.spans[(role, mode)]
+                vector += [getattr(counts, name) for name in COUNT_FIELDS]
         for mode in MODES:
-            vector.extend(astuple(self.pairs[mode]))
+            pair = self.pairs[mode]
+            vector += [getattr(pair, name) for name in PAIR_FIELDS]
         vector += [self.gold_statements, self.predicted_statements, self.articles]
         return vector
 
@@ -115,9 +121,9 @@ class Scorer:
         values = iter(int(v) for v in vector)
         for role in ROLES:
             for mode in MODES:
-                scorer.spans[(role, mode)] = Counts(*(next(values) for _ in range(4)))
+                scorer.spans[(role, mode)] = Counts(*(next(values) for _ in COUNT_FIELDS))
         for mode in MODES:
-            scorer.pairs[mode] = PairCounts(*(next(values) for _ in range(3)))
+            scorer.pairs[mode] = PairCounts(*(next(values) for _ in PAIR_FIELDS))
         scorer.gold_statements, scorer.predicted_statements, scorer.articles = (next(values) for _ in range(3))
         return scorer
 
