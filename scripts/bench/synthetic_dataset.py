@@ -4,7 +4,8 @@ The folder has beyan's Hub layout: ``README.md`` (dataset card with the ``config
 YAML), ``DATASHEET.md``, ``data/<config>/<split>-<i>-of-<n>.parquet``, ``croissant.json``
 and ``manifest.json`` (split assignment, counts, sha256 of every output). Rows are made
 as beyan's own records (``GoldArticle``, ``Statement``, ``Provenance``) and written by
-beyan's own writers (``statement_rows``/``article_row`` into ``ShardedWriter``), so the
+beyan's own config registry (each config's ``rows`` into ``ShardedWriter``, then the build's
+``finish_dataset``), so the
 Parquet files are what ``beyan build`` writes. Rows are streamed: one article's rows
 exist at a time (plus the writers' row-group buffers).
 
@@ -28,20 +29,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from beyan.build import ANNOTATION_PROTOCOL, DEFAULT_DATASHEET, LICENSE_NOTE, _annotations_per_item, environment
-from beyan.jsonio import dumps
+from beyan.agreement import AgreementReport
+from beyan.build import finish_dataset
+from beyan.configs import CONFIGS, config_names
 from beyan.readers.news_text import sha256_hex
 from beyan.records import Article, Block, GoldArticle, Provenance, Published, Rights, Span, Speaker, Statement
-from beyan.schema.v1 import CONFIGS, SCHEMA_VERSION, SPLITS, TOPIC
+from beyan.schema import current
+from beyan.schema.v1 import TOPIC
 from beyan.transforms.adjudication import statement_id
-from beyan.transforms.splits import SPLIT_RULE, hash_split
-from beyan.writers.card import render_card
-from beyan.writers.croissant import croissant_metadata, write_croissant
-from beyan.writers.datasheet import render_datasheet
+from beyan.transforms.splits import hash_split
 from beyan.writers.manifest import file_sha256
 from beyan.writers.parquet import ShardedWriter
-from beyan.writers.rows import article_row, statement_rows
-from beyan.writers.stats import BuildStats
+from beyan.writers.stats import BuildStats, article_summary
 
 NON_BMP = ("𐰀𐰇𐰼", "𐱅𐰇𐰼𐰚", "📢", "🗳️", "𝔸", "🇹🇷")  # Old Turkic, emoji, a flag (two code points)
 _SYL = ("ay", "ber", "cem", "da", "el", "fer", "gül", "hak", "ır", "ka", "lem", "mer", "nu", "öz", "pel", "ra")
@@ -148,10 +147,10 @@ def _statement(
         statement_id=statement_id(article_id, content),
         article_id=article_id,
         quote_type=quote_type,
-        content=content,
-        speakers=speakers,
-        cues=cues,
-        addressees=addressees,
+        content_spans=content,
+        speaker_spans=speakers,
+        cue_spans=cues,
+        addressee_spans=addressees,
         speaker_unknown=not speakers,
         speaker=speaker,
         cue_lemma=cue_lemma,
@@ -160,7 +159,7 @@ def _statement(
         stance=stance,
         stance_target=None if stance is None else rng.choice(pools.places),
         provenance=Provenance(
-            annotations=tuple(f"label-studio/1/{task}/{task * 3 + i}" for i in range(support)),
+            annotations=tuple(f"label-studio:synthetic/1/{task}/{task * 3 + i}" for i in range(support)),
             annotators=annotators,
             adjudication="single" if annotations_total == 1 else "majority",
             support=support,
@@ -355,7 +354,7 @@ def make_article(article_id: str, n_statements: int, rng: random.Random, pools: 
         dateline=dateline,
         structure=tuple(blocks),
     )
-    statements.sort(key=lambda s: (s.content[0].start, s.content[0].end))
+    statements.sort(key=lambda s: (s.content_spans[0].start, s.content_spans[0].end))
     return GoldArticle(article, topics, statements)
 
 
@@ -383,88 +382,58 @@ def write_dataset(out: Path, *, statements: int, articles: int | None = None, se
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
+    schema = current()
     ids = sorted(hashlib.sha256(f"beyan-synthetic-{seed}-{i}".encode()).hexdigest()[:16] for i in range(articles))
     splits = {article_id: hash_split(article_id) for article_id in ids}
     writers = {
-        (config, split): ShardedWriter(out / "data" / config, split, struct)
-        for config, struct in CONFIGS.items()
-        for split in SPLITS
+        (config, split): ShardedWriter(out / "data" / config, split, schema.configs[config])
+        for config in config_names()
+        for split in schema.splits
     }
+    for config, spec in CONFIGS.items():
+        if spec.dataset_rows is not None:
+            for row in spec.dataset_rows():
+                writers[(config, schema.splits[0])].write(row)
     stats = BuildStats()
+    summaries: dict[str, dict[str, Any]] = {}
     annotations = 0
     for article_id, n in zip(ids, statement_counts(statements, articles, rng), strict=True):
         gold = make_article(article_id, n, rng, pools)
         gold.split = splits[article_id]
         standoff = gold.article.rights.redistribution == "standoff"
-        stats.add(gold, [], standoff=standoff)
+        stats.add_summary(article_summary(gold, standoff=standoff), gold.split)
         annotations += max(s.provenance.annotations_total for s in gold.statements)
-        for row in statement_rows(gold, include_text=True):  # text policy "full", as `beyan build` by default
-            writers[("statements", gold.split)].write(row)
-        writers[("articles", gold.split)].write(article_row(gold, include_text=True))
+        for config, spec in CONFIGS.items():
+            if spec.per_article:
+                rows = spec.rows(gold, True)  # text policy "full", as `beyan build` by default
+                for row in rows:
+                    writers[(config, gold.split)].write(row)
+                if spec.summarize is not None and spec.merge is not None:
+                    made = spec.summarize(rows)
+                    summaries[config] = spec.merge(summaries[config], made) if config in summaries else made
+    files: dict[str, tuple[int, int, str]] = {}
     for writer in writers.values():
-        writer.close()
+        for path, rows in writer.close():
+            files[path.relative_to(out).as_posix()] = (rows, path.stat().st_size, file_sha256(path))
     stats.annotations = annotations
     stats.annotators = set(pools.annotators)
-
-    data_files: dict[str, dict[str, list[str]]] = {config: {} for config in CONFIGS}
-    outputs: dict[str, dict[str, Any]] = {}
-    for path in sorted((out / "data").rglob("*.parquet")):
-        relative = path.relative_to(out).as_posix()
-        config, split = path.parent.name, path.name.split("-")[0]
-        data_files[config].setdefault(split, []).append(relative)
-        outputs[relative] = {"sha256": file_sha256(path), "bytes": path.stat().st_size}
-    for config in data_files:
-        data_files[config] = {s: data_files[config][s] for s in SPLITS if s in data_files[config]}
-    agreement = "Synthetic benchmark data: no agreement computed."
-    card = render_card(
+    manifest, _ = finish_dataset(
+        out,
+        name="beyan-synthetic",
         pretty_name="beyan synthetic benchmark",
         description="Invented articles and statements for benchmarking beyan validate; nothing in it is real.",
-        dataset_version="0.0.0",
-        data_files=data_files,
-        stats=stats,
+        version="0.0.0",
+        policy="majority",
         text_policy="full",
-        adjudication="majority",
-        agreement_markdown=agreement,
+        splits=splits,
+        groups={},
+        stats=stats,
+        agreement=AgreementReport(),
+        files=files,
+        inputs={},
+        datasheet=None,
+        config_summaries=summaries,
     )
-    datasheet = render_datasheet(
-        DEFAULT_DATASHEET.read_text("utf-8"),
-        {"stats": stats.markdown(), "agreement": agreement, "standoff": stats.standoff_markdown()},
-        where=str(DEFAULT_DATASHEET),
-    )
-    (out / "README.md").write_text(card, "utf-8")
-    (out / "DATASHEET.md").write_text(datasheet, "utf-8")
-    for name in ("README.md", "DATASHEET.md"):
-        outputs[name] = {"sha256": file_sha256(out / name), "bytes": (out / name).stat().st_size}
-    manifest = {
-        "dataset": "beyan-synthetic",
-        "dataset_version": "0.0.0",
-        "schema_version": SCHEMA_VERSION,
-        "adjudication": "majority",
-        "text_policy": "full",
-        "splits": {"rule": SPLIT_RULE, "articles": splits, "near_duplicate_groups": {}},
-        "counts": stats.to_dict(),
-        "inputs": {},
-        "outputs": dict(sorted(outputs.items())),
-        "environment": environment(),
-        "synthetic": {"statements": statements, "articles": articles, "seed": seed},
-    }
-    croissant = croissant_metadata(  # as `beyan build` does since it writes croissant.json
-        folder=out,
-        manifest=manifest,
-        pretty_name="beyan synthetic benchmark",
-        description="Invented articles and statements for benchmarking beyan validate; nothing in it is real.",
-        license_note=LICENSE_NOTE,
-        annotation_protocol=ANNOTATION_PROTOCOL,
-        annotators=len(stats.annotators),
-        annotations_per_item=_annotations_per_item(stats),
-    )
-    write_croissant(out, croissant)
-    outputs["croissant.json"] = {
-        "sha256": file_sha256(out / "croissant.json"),
-        "bytes": (out / "croissant.json").stat().st_size,
-    }
-    manifest["outputs"] = dict(sorted(outputs.items()))
-    (out / "manifest.json").write_text(dumps(manifest), "utf-8")
     return manifest
 
 

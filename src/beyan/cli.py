@@ -439,6 +439,13 @@ def validate_command(paths: tuple[Path, ...], fmt: str, corpus: Path | None) -> 
 @click.option("--add-articles", is_flag=True, help="Create corpus articles for tasks whose article is unknown.")
 @click.option("--language", default=None, help="Language of articles created with --add-articles (if tasks lack it).")
 @click.option(
+    "--export-format",
+    type=click.Choice(sorted(__import__("beyan.labelstudio.export_reader", fromlist=["x"]).EXPORT_FORMATS)),
+    default="json",
+    show_default=True,
+    help="json: Label Studio's full JSON export (gzip too); jsonl: one task per line.",
+)
+@click.option(
     "--replace",
     is_flag=True,
     help="Allow the import to remove stored annotations, drop statements or change ground truth.",
@@ -462,6 +469,7 @@ def import_labelstudio_command(
     instance: str | None,
     add_articles: bool,
     language: str | None,
+    export_format: str,
     replace: bool,
     rejects: Path,
     keep_export: bool,
@@ -502,6 +510,7 @@ def import_labelstudio_command(
         keep_export=keep_export,
         dry_run=dry_run,
         replace=replace,
+        export_format=export_format,
         progress=progress,
     )
     progress.finish()

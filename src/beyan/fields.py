@@ -20,6 +20,7 @@ from typing import Any
 from beyan.records import (
     AnnotatedStatement,
     Block,
+    GoldArticle,
     Provenance,
     Published,
     Rights,
@@ -249,6 +250,18 @@ def row_encoder(kind: FieldType) -> RowEncoder:
 
         return struct
     return lambda value, text: to_row(value, kind, text)
+
+
+def gold_statement_rows(gold: GoldArticle, text: str | None) -> list[dict[str, Any]]:
+    """The published rows of a gold article's statements, made once per article and text policy.
+
+    The rows are shared between the configs that use them: callers copy before they change one.
+    """
+    key = ("statement_rows", text is not None)
+    found: list[dict[str, Any]] | None = gold.memo.get(key)
+    if found is None:
+        found = gold.memo[key] = [statement_row(statement, text) for statement in gold.statements]
+    return found
 
 
 _STATEMENT_ROWS: dict[int, tuple[Schema, list[tuple[str, bool, RowEncoder]]]] = {}

@@ -207,3 +207,6 @@ class GoldArticle:
     statements: list[Statement]
     split: str = ""
     annotations: list[Annotation] = field(default_factory=list)
+    # Rows made from it, kept so configs that nest the same rows (statements, articles, the
+    # baseline) make them once; see beyan.fields.gold_statement_rows.
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)

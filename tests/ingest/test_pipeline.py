@@ -173,3 +173,31 @@ def test_bad_arguments_fail_before_reading(tmp_path: Path, kwargs: dict[str, str
     with pytest.raises(BeyanError) as caught:
         read_articles(paths=[tmp_path], **kwargs)  # type: ignore[arg-type]
     assert caught.value.issues.codes() == [code]
+
+
+def test_a_matched_source_names_the_outlet_where_the_page_gave_only_its_host(tmp_path: Path) -> None:
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(SOURCES, "utf-8")
+    path = tmp_path / "feed.jsonl"
+    path.write_bytes(
+        jsonl(
+            [
+                {
+                    "title": "A",
+                    "text": "Bir haber.",
+                    "url": "https://www.ovakenthaber.example/a",
+                    "source": "ovakenthaber.example",
+                },
+                {
+                    "title": "B",
+                    "text": "Başka haber.",
+                    "url": "https://ovakenthaber.example/b",
+                    "source": "Ovakent Akşam",
+                },
+                {"title": "C", "text": "Üçüncü haber.", "url": "https://ovakenthaber.example/c"},
+            ]
+        )
+    )
+    events = read_articles(paths=[path], sources=sources, language="tr", near_duplicates=False)
+    outlets = [event.metadata.source for event in events if isinstance(event, IngestedArticle)]
+    assert outlets == ["Ovakent Haber", "Ovakent Akşam", "Ovakent Haber"]  # a real outlet name is kept

@@ -314,3 +314,17 @@ def tricky_export(tmp_path: Path) -> Path:
     text = 'Bakan Oru Delk: "Bütçe hazır" dedi.'
     one = statement(text, "Bütçe hazır", speaker="Oru Delk", cue="dedi", name="Oru Delk")
     return write_export(tmp_path / "tricky.json", [task(text, [annotation(results_for(text, [one]))])])
+
+
+def test_json_lines_is_named_and_read_when_asked_for(tmp_path: Path, tricky_export: Path, empty_corpus: Path) -> None:
+    lines = tmp_path / "tasks.jsonl"
+    lines.write_text("".join(json.dumps(t) + "\n" for t in json.loads(tricky_export.read_text())), "utf-8")
+    lines.write_text(lines.read_text() + json.dumps({"id": 99, "data": {"text": "x"}, "annotations": []}) + "\n")
+    with pytest.raises(BeyanError) as raised:
+        import_labelstudio(corpus=empty_corpus, exports=[lines], rejects=None)
+    (issue,) = list(raised.value.issues)
+    assert issue.code == "jsonl-export" and "--export-format jsonl" in (issue.hint or "")
+    result = import_labelstudio(
+        corpus=empty_corpus, exports=[lines], rejects=None, add_articles=True, language="tr", export_format="jsonl"
+    )
+    assert result.reconciliation.to_dict()["tasks"]["read"] == 2 and len(result.articles_added) == 1

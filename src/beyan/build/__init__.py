@@ -40,7 +40,7 @@ from beyan.issues import BeyanError, Issues, fail
 from beyan.jsonio import dumps, read_json
 from beyan.schema import current
 from beyan.transforms.adjudication import POLICIES
-from beyan.transforms.dedup import groups_from_signatures
+from beyan.transforms.dedup import groups_from_table
 from beyan.transforms.splits import SPLIT_RULE, assign_splits
 from beyan.writers.card import DEFAULT_DESCRIPTION, render_card
 from beyan.writers.croissant import croissant_metadata, write_croissant
@@ -174,28 +174,43 @@ def build(
     prepare_cache(cache_dir)
     fingerprint = code_fingerprint()
     names = sorted(set(shards(opened.root, ARTICLES)) | set(shards(opened.root, ANNOTATIONS)))
-    inputs = [shard_inputs(opened.root, name, policy=policy, text_policy=text, fingerprint=fingerprint) for name in names]
+    inputs = [
+        shard_inputs(opened.root, name, policy=policy, text_policy=text, fingerprint=fingerprint) for name in names
+    ]
 
     # Cached shards are read here; only the others go to the workers (a small change builds one or two).
+    # Memory stays flat: of each shard only its ids and signatures are kept; its per-article summaries
+    # are read again from the cache once the splits are known.
     found = {shard.name: cached(cache_dir, shard) for shard in inputs}
     todo = [shard for shard in inputs if found[shard.name] is None]
     jobs = [(str(opened.root), shard, policy, text, str(cache_dir)) for shard in todo]
     for done, state in enumerate(_parallel(run_shard_job, jobs, workers), start=1):
-        built = ShardBuild.from_json(state)
-        found[built.name] = built
+        made = ShardBuild.from_json(state)
+        found[made.name] = made
         if progress is not None:
             progress(done, len(jobs))
-    builds = [found[shard.name] for shard in inputs]
+    builds = [built for shard in inputs if (built := found[shard.name]) is not None]
     cached_before = len(inputs) - len(todo)
     issues = Issues()
+    signed: list[str] = []
+    rows: list[bytes] = []
     for built in builds:
         issues.extend(built.issue_list())
+        for article_id, hex_signature in built.signatures.items():
+            signed.append(article_id)
+            rows.append(bytes.fromhex(hex_signature))
+        built.summaries, built.signatures = [], {}
     if issues.has_errors:
         raise BeyanError(issues)
     article_ids = [a for b in builds for a in b.articles]
     if groups is None:
-        signatures = {a: np.frombuffer(bytes.fromhex(h), np.uint64) for b in builds for a, h in b.signatures.items()}
-        groups = groups_from_signatures(signatures)
+        table = (
+            np.frombuffer(b"".join(rows), np.uint32).reshape(len(rows), -1) if rows else np.empty((0, 64), np.uint32)
+        )
+        order = sorted(range(len(signed)), key=signed.__getitem__)
+        groups = groups_from_table([signed[i] for i in order], table[order])
+        del table
+    del rows
     locked = read_split_lock(opened)
     splits = assign_splits(article_ids, locked=locked, groups=groups)
     for article_id, group in sorted(groups.items()):
@@ -209,21 +224,24 @@ def build(
                 hint="moving one of them needs a major release that says so",
             )
     stats = BuildStats()
-    baseline: dict[str, list[list[int]]] = {}
+    baseline: dict[str, np.ndarray[Any, np.dtype[np.int64]]] = {}
     agreement = AgreementReport()
     config_summaries: dict[str, dict[str, Any]] = {}
-    for built in builds:
-        for summary in built.summaries:
+    for shard, built in zip(inputs, builds, strict=True):
+        reread = cached(cache_dir, shard)
+        assert reread is not None  # every shard was just built or read from the cache
+        for summary in reread.summaries:
             split = splits[summary["article_id"]]
             stats.add_summary(summary, split)
             if summary.get("baseline") is not None:
-                baseline.setdefault(split, []).append(summary["baseline"])
+                vector = np.asarray(summary["baseline"], np.int64)
+                baseline[split] = baseline[split] + vector if split in baseline else vector
         stats.unannotated_articles += built.unannotated
         agreement.merge(AgreementReport.from_state(built.agreement))
         for config, state in sorted(built.config_summaries.items()):
             merge = CONFIGS[config].merge
-            config_summaries[config] = state if config not in config_summaries or merge is None else merge(
-                config_summaries[config], state
+            config_summaries[config] = (
+                state if config not in config_summaries or merge is None else merge(config_summaries[config], state)
             )
 
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -258,7 +276,11 @@ def build(
             inputs=dict(sorted(inputs_read.items())),
             datasheet=Path(datasheet) if datasheet is not None else None,
             config_summaries=config_summaries,
-            baseline={split: baseline_result(baseline[split], split=split) for split in current().splits if split in baseline},
+            baseline={
+                split: baseline_result([[int(v) for v in baseline[split]]], split=split)
+                for split in current().splits
+                if split in baseline
+            },
         )
         atomic.replace_directory(staging, out)
     except BaseException:
@@ -400,4 +422,6 @@ def annotations_per_item(stats: BuildStats) -> str:
     articles = stats.total_articles
     if not articles:
         return "no annotated articles"
-    return f"{stats.annotations / articles:.2f} annotations per article on average ({stats.annotations} over {articles})"
+    return (
+        f"{stats.annotations / articles:.2f} annotations per article on average ({stats.annotations} over {articles})"
+    )

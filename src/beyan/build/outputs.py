@@ -77,7 +77,7 @@ def plan_outputs(builds: list[ShardBuild], splits: dict[str, str], *, articles: 
             continue
         for split in current().splits:
             for prefix, group in sorted(by_prefix.items()):
-                ids = tuple(s["article_id"] for b in group for s in b.summaries if splits[s["article_id"]] == split)
+                ids = tuple(a for b in group for a in b.built if splits[a] == split)
                 if not ids:
                     continue
                 digest = hashlib.sha256(f"{config}|{split}|{digits}|{struct}".encode())

@@ -28,19 +28,19 @@ from beyan.configs import CONFIGS, config_names
 from beyan.corpus.shards import ANNOTATIONS, ARTICLES, shard_path
 from beyan.corpus.store import Corpus, Shard, articles_of
 from beyan.extract import baseline_state
-from beyan.fields import statement_row
+from beyan.fields import gold_statement_rows
 from beyan.issues import BeyanError, Issue, Issues
 from beyan.records import GoldArticle
 from beyan.schema import current
 from beyan.schema.arrow import arrow_schema
 from beyan.transforms.adjudication import adjudicate
-from beyan.transforms.dedup import signature
+from beyan.transforms.dedup import compact, signature
 from beyan.validation.annotations import check_annotations
 from beyan.writers.parquet import struct_encoder
 from beyan.writers.stats import article_summary
 
 CACHE_DIR = ".cache/build"
-CACHE_FORMAT = "2"  # bump when what a shard's build holds changes
+CACHE_FORMAT = "3"  # bump when what a shard's build holds changes
 
 
 def _version() -> str:
@@ -102,6 +102,7 @@ class ShardBuild:
     name: str
     key: str
     articles: list[str] = field(default_factory=list)  # every article of the shard, in id order
+    built: list[str] = field(default_factory=list)  # the articles with rows (annotated, valid), in id order
     summaries: list[dict[str, Any]] = field(default_factory=list)
     signatures: dict[str, str] = field(default_factory=dict)  # article id -> hex of the MinHash signature
     unannotated: int = 0
@@ -115,6 +116,7 @@ class ShardBuild:
             "name": self.name,
             "key": self.key,
             "articles": self.articles,
+            "built": self.built,
             "summaries": self.summaries,
             "signatures": self.signatures,
             "unannotated": self.unannotated,
@@ -181,7 +183,7 @@ def build_shard(root: Path, shard: ShardInput, *, policy: str, text_policy: str,
             result.articles.append(article.article_id)
             sig = signature(article.text)
             if sig is not None:
-                result.signatures[article.article_id] = sig.tobytes().hex()
+                result.signatures[article.article_id] = compact(sig).tobytes().hex()
             where = (str(root / shard_path(ANNOTATIONS, shard.name)), article.article_id)
             errors_before = issues.error_count
             check_annotations(article, annotations, issues, where)
@@ -194,6 +196,7 @@ def build_shard(root: Path, shard: ShardInput, *, policy: str, text_policy: str,
             standoff = article.rights.redistribution == "standoff"
             include_text = text_policy == "full" or not standoff
             summary = article_summary(gold, standoff=standoff)
+            result.built.append(article.article_id)
             for name in names:
                 config_rows = CONFIGS[name].rows(gold, include_text)
                 rows[name].extend(encoders[name](row) for row in config_rows)
@@ -203,7 +206,7 @@ def build_shard(root: Path, shard: ShardInput, *, policy: str, text_policy: str,
                 text=article.text,
                 article_id=article.article_id,
                 language=article.language,
-                gold_rows=[statement_row(statement, article.text) for statement in gold.statements],
+                gold_rows=gold_statement_rows(gold, article.text),
             )
             result.summaries.append(summary)
     except BeyanError as error:

@@ -6,7 +6,7 @@ from typing import Any
 
 from beyan.configs import ConfigSpec
 from beyan.configs.statements import fill_spans
-from beyan.fields import RowEncoder, row_encoder, statement_row, value_of
+from beyan.fields import RowEncoder, gold_statement_rows, row_encoder, value_of
 from beyan.records import GoldArticle
 from beyan.schema import current
 from beyan.schema.types import Schema
@@ -28,6 +28,14 @@ def _plan() -> list[tuple[str, RowEncoder]]:
 
 
 def rows(gold: GoldArticle, include_text: bool) -> list[dict[str, Any]]:
+    """The article's row, made once per text policy (config ``tokens`` reads the same row)."""
+    key = ("article_row", include_text)
+    if key not in gold.memo:
+        gold.memo[key] = _row(gold, include_text)
+    return [gold.memo[key]]
+
+
+def _row(gold: GoldArticle, include_text: bool) -> dict[str, Any]:
     article = gold.article
     text = article.text if include_text else None
     row = {name: encode(value_of(article, name), text) for name, encode in _plan()}
@@ -35,9 +43,9 @@ def rows(gold: GoldArticle, include_text: bool) -> list[dict[str, Any]]:
         text=text,
         text_length=len(article.text),
         topics=list(gold.topics),
-        statements=[statement_row(statement, text) for statement in gold.statements],
+        statements=gold_statement_rows(gold, text),
     )
-    return [row]
+    return row
 
 
 def hydrate(row: dict[str, Any], text: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from beyan.configs import ConfigSpec
-from beyan.fields import RowEncoder, row_encoder, statement_row, value_of
+from beyan.fields import RowEncoder, gold_statement_rows, row_encoder, value_of
 from beyan.records import GoldArticle
 from beyan.schema import current
 from beyan.schema.types import Schema
@@ -43,7 +43,7 @@ def context(gold: GoldArticle, text: str | None) -> dict[str, Any]:
 def rows(gold: GoldArticle, include_text: bool) -> list[dict[str, Any]]:
     text = gold.article.text if include_text else None
     shared = context(gold, text)
-    return [{**statement_row(statement, text), **shared} for statement in gold.statements]
+    return [{**row, **shared} for row in gold_statement_rows(gold, text)]
 
 
 def hydrate(row: dict[str, Any], text: str) -> None:

@@ -21,8 +21,7 @@ find, nothing wrongly found) and 0.0 otherwise.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import astuple, dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, fields
 
 from beyan.evaluation.statements import ROLES, ScoredStatement
 from beyan.records import Span
@@ -64,6 +63,10 @@ class PairCounts:
     typed: int = 0
 
 
+COUNT_FIELDS = tuple(f.name for f in fields(Counts))  # the order of to_vector and from_vector
+PAIR_FIELDS = tuple(f.name for f in fields(PairCounts))
+
+
 @dataclass(slots=True)
 class Scorer:
     spans: dict[tuple[str, str], Counts] = field(
@@ -98,28 +101,31 @@ class Scorer:
                 counts.attributed += same_speaker(g_statement, p_statement, mode=mode)
                 counts.typed += g_statement.quote_type == p_statement.quote_type
 
-    def to_state(self) -> dict[str, Any]:
-        """The counts, as JSON: a build keeps them per article and adds up each split's."""
-        return {
-            "spans": {f"{role}/{mode}": list(astuple(counts)) for (role, mode), counts in self.spans.items()},
-            "pairs": {mode: list(astuple(counts)) for mode, counts in self.pairs.items()},
-            "totals": [self.gold_statements, self.predicted_statements, self.articles],
-        }
+    def to_vector(self) -> list[int]:
+        """Every count in a fixed order: a build keeps one vector per article and sums each split's."""
+        vector: list[int] = []
+        for role in ROLES:
+            for mode in MODES:
+                counts = self.spans[(role, mode)]
+                vector += [getattr(counts, name) for name in COUNT_FIELDS]
+        for mode in MODES:
+            pair = self.pairs[mode]
+            vector += [getattr(pair, name) for name in PAIR_FIELDS]
+        vector += [self.gold_statements, self.predicted_statements, self.articles]
+        return vector
 
-    def add_state(self, state: dict[str, Any]) -> None:
-        for key, values in state["spans"].items():
-            role, mode = key.split("/")
-            counts = self.spans[(role, mode)]
-            for name, value in zip(("predicted", "gold", "predicted_hits", "gold_hits"), values, strict=True):
-                setattr(counts, name, getattr(counts, name) + value)
-        for mode, values in state["pairs"].items():
-            pairs = self.pairs[mode]
-            for name, value in zip(("pairs", "attributed", "typed"), values, strict=True):
-                setattr(pairs, name, getattr(pairs, name) + value)
-        gold, predicted, articles = state["totals"]
-        self.gold_statements += gold
-        self.predicted_statements += predicted
-        self.articles += articles
+    @classmethod
+    def from_vector(cls, vector: Sequence[int]) -> Scorer:
+        """The scorer whose counts are ``vector`` (a sum of :meth:`to_vector` vectors)."""
+        scorer = cls()
+        values = iter(int(v) for v in vector)
+        for role in ROLES:
+            for mode in MODES:
+                scorer.spans[(role, mode)] = Counts(*(next(values) for _ in COUNT_FIELDS))
+        for mode in MODES:
+            scorer.pairs[mode] = PairCounts(*(next(values) for _ in PAIR_FIELDS))
+        scorer.gold_statements, scorer.predicted_statements, scorer.articles = (next(values) for _ in range(3))
+        return scorer
 
     def to_dict(self) -> dict[str, object]:
         out: dict[str, object] = {role: {mode: self.spans[(role, mode)].scores() for mode in MODES} for role in ROLES}

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import orjson
 import pyarrow.parquet as pq
 
@@ -113,9 +114,7 @@ def extract(
     return ExtractResult(rows, len(articles), written)
 
 
-def baseline_state(
-    *, text: str, article_id: str, language: str, gold_rows: list[dict[str, Any]]
-) -> dict[str, Any] | None:
+def baseline_state(*, text: str, article_id: str, language: str, gold_rows: list[dict[str, Any]]) -> list[int] | None:
     """The extractor's counts on one gold article (a build adds them up per split); None without a lexicon."""
     if language.split("-")[0] not in available_languages():
         return None
@@ -125,18 +124,16 @@ def baseline_state(
     predicted = [statement_from_row(row) for row in extract_article(text=text, article_id=article_id, lexicon=lexicon)]
     scorer = Scorer()
     scorer.add_article([statement_from_row(row) for row in gold_rows], predicted)
-    return scorer.to_state()
+    return scorer.to_vector()
 
 
 _LEXICONS: dict[str, Lexicon] = {}
 
 
-def baseline_result(states: list[dict[str, Any]], *, split: str | None) -> EvaluationResult:
+def baseline_result(states: list[list[int]], *, split: str | None) -> EvaluationResult:
     """The scores of a split from the per-article counts of :func:`baseline_state`."""
-    scorer = Scorer()
-    for state in states:
-        scorer.add_state(state)
-    return EvaluationResult(scorer.to_dict(), split)
+    totals = np.asarray(states, dtype=np.int64).sum(axis=0) if states else Scorer().to_vector()
+    return EvaluationResult(Scorer.from_vector(list(totals)).to_dict(), split)
 
 
 def preannotate(article: Article) -> list[AnnotatedStatement]:

@@ -25,7 +25,7 @@ is a new file, not new code. Fields (docs/extractor.md):
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -63,9 +63,15 @@ class Lexicon:
     title_words: frozenset[str]
     dative_suffixes: frozenset[str]
     skip_before_content: frozenset[str]
+    _table: dict[int, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        single = {char: lowered for char, lowered in self.lowercase.items() if len(char) == 1}
+        object.__setattr__(self, "_table", str.maketrans(single))  # frozen: set once, here
 
     def lower(self, word: str) -> str:
-        return "".join(self.lowercase.get(char, char) for char in word).lower()
+        """The word lower-cased as the language does it (Turkish I -> ı before the generic rule)."""
+        return word.translate(self._table).lower()
 
     def suffix_kind(self, word: str, stem: str) -> str | None:
         """The kind of verb suffix ``word`` has after ``stem`` (lower-cased), or None."""

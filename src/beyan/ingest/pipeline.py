@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pyarrow
 import zstandard
@@ -315,13 +316,22 @@ class _Run:
         entry = self.sources.match(metadata) if self.sources is not None else None
         if entry is not None:
             metadata.rights, metadata.rights_origin = entry.rights, entry.name
-            metadata.source = metadata.source or entry.name
+            if not metadata.source or _is_host_of(metadata.source, metadata.url):
+                metadata.source = entry.name  # a bare host name (an extractor's fallback) says less than the outlet
         self.exact.add(key, article.location, article.article_id)
         if self.near is not None:
             article.near_duplicate = self.near.add(article.article_id, article.text)
             if article.near_duplicate is not None:
                 self.reconciliation.near_duplicates += 1
         return article
+
+
+def _is_host_of(source: str, url: str | None) -> bool:
+    """Whether ``source`` is only the host of ``url`` (``www.`` ignored), not an outlet's name."""
+    if not url:
+        return False
+    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    return bool(host) and source.strip().lower().removeprefix("www.") == host
 
 
 def _counts(path: str, fmt: str) -> FileCounts:

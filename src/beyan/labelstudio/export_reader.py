@@ -16,7 +16,7 @@ import codecs
 import gzip
 import hashlib
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -161,8 +161,8 @@ def _sniff(head: bytes, where: str) -> None:
                 "jsonl-export",
                 (where,),
                 "the file is JSON Lines (one object per line); a Label Studio export is one JSON array of tasks",
-                hint="export the project with 'JSON' in Label Studio, or wrap the lines: "
-                "jq -s . file.jsonl > export.json",
+                hint="if it is one task per line, say so: --export-format jsonl; or export the project with "
+                "'JSON' in Label Studio",
                 exit_code=2,
             )
         raise fail(
@@ -296,9 +296,27 @@ def _trailing_backslashes(data: npt.NDArray[np.uint8]) -> int:
     return len(data) - 1 - int(others[-1]) if len(others) else len(data)
 
 
-def read_elements(path: Path, state: ReadState | None = None) -> Iterator[tuple[int, int, bytes]]:
+Elements = Iterator[tuple[int, int, bytes]]  # (index, byte offset, the task's JSON)
+
+
+def read_elements(path: Path, state: ReadState | None = None, *, fmt: str = "json") -> Elements:
     """The tasks of one export file as raw JSON, (index, byte offset, bytes), without decoding them."""
     state = state if state is not None else ReadState()
+    reader = EXPORT_FORMATS.get(fmt)
+    if reader is None:
+        raise fail(
+            "unknown-format",
+            ("--export-format",),
+            "unknown export format",
+            expected=" or ".join(EXPORT_FORMATS),
+            found=repr(fmt),
+            exit_code=2,
+        )
+    return reader(path, state)
+
+
+def _json_array(path: Path, state: ReadState) -> Elements:
+    """Label Studio's full JSON export: one array of tasks (gzip-compressed or not)."""
     where = str(path)
     digest = hashlib.sha256()
     splitter = _Splitter()
@@ -330,15 +348,41 @@ def read_elements(path: Path, state: ReadState | None = None) -> Iterator[tuple[
     state.sha256 = digest.hexdigest()
 
 
+def _json_lines(path: Path, state: ReadState) -> Elements:
+    """One task per line (what some tools write when they re-export Label Studio tasks)."""
+    digest = hashlib.sha256()
+    with _open(path, state) as handle:
+        offset = 0
+        index = 0
+        for number, line in enumerate(handle, start=1):
+            digest.update(line)
+            if number == 1 and line.startswith(BOM):
+                state.had_bom = True
+                offset, line = len(BOM), line[len(BOM) :]
+            stripped = line.strip()
+            if stripped:
+                yield index, offset + len(line) - len(line.lstrip()), stripped
+                index += 1
+            offset += len(line)
+    state.sha256 = digest.hexdigest()
+
+
+# How each kind of export file is read: one function and one line per format.
+EXPORT_FORMATS: dict[str, Callable[[Path, ReadState], Elements]] = {
+    "json": _json_array,
+    "jsonl": _json_lines,
+}
+
+
 def decode_task(element: bytes, path: Path, index: int, offset: int, state: ReadState) -> Any:
     """One task's JSON, decoded; malformed input is a located error."""
     return _decode(element, path, str(path), index, offset, state)
 
 
-def read_export(path: Path, state: ReadState | None = None) -> Iterator[ExportTask]:
+def read_export(path: Path, state: ReadState | None = None, *, fmt: str = "json") -> Iterator[ExportTask]:
     """Yield every task of one export file; raise a located error on malformed input."""
     state = state if state is not None else ReadState()
-    for index, offset, element in read_elements(path, state):
+    for index, offset, element in read_elements(path, state, fmt=fmt):
         yield ExportTask(str(path), index, decode_task(element, path, index, offset, state), offset)
 
 

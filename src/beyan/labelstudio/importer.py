@@ -542,9 +542,11 @@ class ImportRun:
         schema: Schema | None = None,
         require_origin: bool = True,
         workers: int = 1,
+        export_format: str = "json",
         progress: Progress | None = None,
     ) -> None:
         self.corpus = corpus
+        self.export_format = export_format
         self.converter = TaskConverter(
             corpus,
             pseudonymizer=pseudonymizer,
@@ -613,7 +615,7 @@ class ImportRun:
     def _converted(self, path: Path, state: ReadState) -> Iterator[tuple[ExportTask, TaskResult]]:
         """Every task of the file with its conversion, in file order (converted by worker processes)."""
         where = str(path)
-        elements = read_elements(path, state)
+        elements = read_elements(path, state, fmt=self.export_format)
         if self.workers <= 1:
             for index, offset, element in elements:
                 export_task = ExportTask(where, index, decode_task(element, path, index, offset, state), offset)
@@ -764,6 +766,7 @@ def import_labelstudio(
     dry_run: bool = False,
     replace: bool = False,
     workers: int | None = None,
+    export_format: str = "json",
     progress: Progress | None = None,
 ) -> ImportResult:
     """Import Label Studio full JSON exports (files, folders, or pulled from a server) into ``corpus``.
@@ -801,6 +804,7 @@ def import_labelstudio(
         instance=_resolve_instance(opened, instance, url),
         rejects=writer,
         workers=workers or default_workers(),
+        export_format=export_format,
         progress=progress,
     )
     run.issues.extend(skipped)

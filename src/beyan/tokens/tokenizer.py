@@ -21,6 +21,8 @@ one regular expression (:data:`TOKEN`, with the ``regex`` module's Unicode class
 
 from __future__ import annotations
 
+import functools
+
 import regex
 
 APOSTROPHES = frozenset("'’")
@@ -38,4 +40,10 @@ Offsets = tuple[int, int]
 
 def tokenize(text: str) -> list[Offsets]:
     """Token offsets ``(start, end)`` into ``text``, in code points; ``text[start:end]`` is the token."""
-    return [match.span() for match in TOKEN.finditer(text)]
+    return list(_tokenize(text))
+
+
+@functools.lru_cache(maxsize=4)
+def _tokenize(text: str) -> tuple[Offsets, ...]:
+    # A build tokenizes each article twice (config tokens, the extractor's baseline): the second is a lookup.
+    return tuple(match.span() for match in TOKEN.finditer(text))

@@ -14,6 +14,7 @@ loop hashing each shingle).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -86,6 +87,11 @@ def signature(text: str) -> npt.NDArray[np.uint64] | None:
     return lowest
 
 
+def compact(sig: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint32]:
+    """A signature in half the memory: its values are below 2**32 (the hash is shifted right by 32)."""
+    return sig.astype(np.uint32)
+
+
 def near_duplicate_groups(texts: Iterable[tuple[str, str]], *, threshold: float = THRESHOLD) -> dict[str, str]:
     """Map every article id that has near-duplicates to its group id; articles without any are left out.
 
@@ -110,12 +116,20 @@ def groups_from_signatures(
     ids = sorted(signatures)
     if len(ids) < 2:
         return {}
-    table = np.stack([signatures[i] for i in ids])
+    return groups_from_table(ids, np.stack([signatures[i] for i in ids]), threshold=threshold)
+
+
+def groups_from_table(
+    ids: list[str], table: npt.NDArray[np.unsignedinteger[Any]], *, threshold: float = THRESHOLD
+) -> dict[str, str]:
+    """:func:`groups_from_signatures` for signatures already in one array, row ``i`` being ``ids[i]`` (sorted)."""
+    if len(ids) < 2:
+        return {}
     # One key per band: the band's ROWS values mixed into one 64-bit number (collisions only add candidates).
     bands = table.reshape(len(ids), BANDS, ROWS)
-    keys = bands[:, :, 0].copy()
+    keys = bands[:, :, 0].astype(np.uint64)
     for row in range(1, ROWS):
-        keys = keys * np.uint64(0x9E3779B97F4A7C15) + bands[:, :, row]
+        keys = keys * np.uint64(0x9E3779B97F4A7C15) + bands[:, :, row].astype(np.uint64)
     groups = UnionFind(len(ids))
     for band in range(BANDS):
         band_keys = keys[:, band]
