@@ -17,7 +17,9 @@ every process of the child's tree, so each worker's peak is its own):
 Reported: wall and stage seconds, articles per second and per second per core, the peak
 resident memory of the largest worker process and of the whole tree, the speed-up from 1 to
 2 workers, and the pipeline's throughput per core against the peer's (the share of a core's
-time that goes into the work itself rather than deduplication, storage and sorting).
+time that goes into the work itself rather than deduplication, storage and sorting). CPU
+seconds (of every process of the child's tree, from /proc) too: on a machine shared with other
+jobs, wall time and the 1 -> 2 speed-up depend on what else runs; articles per CPU second do not.
 
 Usage: scripts/benchmark-silver [--articles N] [--files F] [--workers 1,2] [--engine local|ray]
                                 [--peer-articles K] [--workdir DIR] [--keep] [--json]
@@ -46,9 +48,9 @@ sys.path.insert(0, str(ROOT))
 # ------------------------------------------------------------------ memory of a process tree
 
 
-def _processes() -> dict[int, tuple[int, int]]:
-    """pid -> (parent pid, resident bytes) of every process, from /proc."""
-    found: dict[int, tuple[int, int]] = {}
+def _processes() -> dict[int, tuple[int, int, int]]:
+    """pid -> (parent pid, resident bytes, CPU clock ticks used) of every process, from /proc."""
+    found: dict[int, tuple[int, int, int]] = {}
     page = os.sysconf("SC_PAGE_SIZE")
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -57,7 +59,7 @@ def _processes() -> dict[int, tuple[int, int]]:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except (OSError, IndexError):
             continue
-        found[int(entry.name)] = (int(fields[1]), int(fields[21]) * page)
+        found[int(entry.name)] = (int(fields[1]), int(fields[21]) * page, int(fields[11]) + int(fields[12]))
     return found
 
 
@@ -67,6 +69,7 @@ class TreeSampler:
     def __init__(self, root: int) -> None:
         self.root = root
         self.per_process: dict[int, int] = {}
+        self.cpu_ticks: dict[int, int] = {}  # CPU time used by each process of the tree, last seen
         self.tree_peak = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -78,12 +81,13 @@ class TreeSampler:
             while todo:
                 pid = todo.pop()
                 tree.append(pid)
-                todo += [child for child, (parent, _) in processes.items() if parent == pid]
+                todo += [child for child, (parent, _, _) in processes.items() if parent == pid]
             total = 0
             for pid in tree:
-                rss = processes.get(pid, (0, 0))[1]
+                _, rss, ticks = processes.get(pid, (0, 0, 0))
                 total += rss
                 self.per_process[pid] = max(self.per_process.get(pid, 0), rss)
+                self.cpu_ticks[pid] = max(self.cpu_ticks.get(pid, 0), ticks)
             self.tree_peak = max(self.tree_peak, total)
             time.sleep(0.1)
 
@@ -93,6 +97,11 @@ class TreeSampler:
     def stop(self) -> None:
         self._stop.set()
         self._thread.join()
+
+    @property
+    def cpu_seconds(self) -> float:
+        """CPU seconds of every process of the tree (to the last sample: a tenth of a second per process short)."""
+        return sum(self.cpu_ticks.values()) / os.sysconf("SC_CLK_TCK")
 
 
 # ------------------------------------------------------------------ synthetic input
@@ -188,7 +197,10 @@ def run_child(arguments: list[str]) -> tuple[dict[str, Any], TreeSampler]:
     sampler.stop()
     if process.returncode != 0:
         raise SystemExit(f"child {arguments[0]} failed:\n{stderr.decode()[-3000:]}")
-    return json.loads(stdout.decode().strip().splitlines()[-1]), sampler
+    result = json.loads(stdout.decode().strip().splitlines()[-1])
+    # CPU seconds of the child and its workers: unlike wall time, not inflated when another job shares the cores
+    result["cpu_seconds"] = sampler.cpu_seconds
+    return result, sampler
 
 
 # ------------------------------------------------------------------ the benchmark
@@ -230,6 +242,7 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
                 **result,
                 "articles_per_second": records / result["seconds"],
                 "articles_per_second_per_core": records / result["seconds"] / workers,
+                "articles_per_cpu_second": records / result["cpu_seconds"],
                 "peak_driver_mb": sampler.per_process.get(driver, 0) / 1e6,
                 "peak_worker_mb": (workers_peak or sampler.per_process.get(driver, 0)) / 1e6,
                 "peak_tree_mb": sampler.tree_peak / 1e6,
@@ -243,6 +256,7 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
     print(f"peer: the same work in a plain loop, first {args.peer_articles} records ...", file=sys.stderr, flush=True)
     peer, sampler = run_child(["peer", str(feeds), str(args.peer_articles)])
     peer["articles_per_second"] = peer["records"] / peer["seconds"]
+    peer["articles_per_cpu_second"] = peer["records"] / peer["cpu_seconds"]
     peer["peak_mb"] = sampler.tree_peak / 1e6
     report["peer"] = peer
     runs = {run["workers"]: run for run in report["runs"]}
@@ -261,15 +275,16 @@ def render(report: dict[str, Any]) -> str:
         f"engine {report['engine']}; machine: {report['machine']['nproc']} cores, {report['machine']['ram_gb']} GB, "
         f"{report['machine']['cpu']}",
         "",
-        "| workers | wall s | articles/s | per core | vs peer | peak worker MB | peak tree MB | "
-        "read s | buckets s | clusters s | extract s | shards s | finish s |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| workers | wall s | articles/s | per core | vs peer | CPU s | articles/CPU s | peak worker MB | "
+        "peak tree MB | read s | buckets s | clusters s | extract s | shards s | finish s |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for run in report["runs"]:
         stages = run["stages"]
         lines.append(
             f"| {run['workers']} | {run['seconds']:.0f} | {run['articles_per_second']:.0f} | "
             f"{run['articles_per_second_per_core']:.0f} | {run['per_core_vs_peer']:.2f} | "
+            f"{run['cpu_seconds']:.0f} | {run['articles_per_cpu_second']:.0f} | "
             f"{run['peak_worker_mb']:.0f} | {run['peak_tree_mb']:.0f} | "
             + " | ".join(
                 f"{stages.get(s, 0):.0f}" for s in ("read", "buckets", "clusters", "extract", "shards", "finish")
@@ -279,7 +294,9 @@ def render(report: dict[str, Any]) -> str:
     peer = report["peer"]
     lines += [
         "",
-        f"Peer (plain loop, one core, {peer['records']:,} records): {peer['articles_per_second']:.0f} articles/s.",
+        f"Peer (plain loop, one core, {peer['records']:,} records): {peer['articles_per_second']:.0f} articles/s, "
+        f"{peer['articles_per_cpu_second']:.0f} per CPU second.",
+        f"Load average at start (other jobs on the machine): {report['machine']['loadavg_at_start']}.",
     ]
     if "speedup_1_to_2" in report:
         lines.append(f"Speed-up from 1 to 2 workers: {report['speedup_1_to_2']:.2f}x.")
