@@ -18,6 +18,7 @@ from beyan.jsonio import read_json
 from beyan.schema.v1 import CONFIGS, SCHEMA_VERSION, SPLITS
 from beyan.transforms.adjudication import POLICIES
 from beyan.validation.annotations import check_annotations
+from beyan.validation.reading import parquet_groups, read_ahead, table_groups
 from beyan.validation.tables import RowChecker, check_schema, detect_config
 from beyan.writers.manifest import file_sha256
 
@@ -339,20 +340,48 @@ NESTING_COLUMNS = ["statement_id", "article_id", "parent_statement_id", "content
 
 
 def _check_batches(
-    batches: Iterable[pa.RecordBatch], config: str, checker: RowChecker, where: tuple[str, ...]
+    tables: Iterable[pa.Table],
+    config: str,
+    checker: RowChecker,
+    where: tuple[str, ...],
+    *,
+    nesting: list[pa.Table] | None = None,
 ) -> tuple[int, int]:
-    """Row checks batch by batch; returns (rows, spans checked)."""
+    """Row checks, one table of rows at a time; returns (rows, spans checked).
+
+    With ``nesting``, the columns the nesting check needs are kept from each table (content
+    spans without their text), so the file need not be read a second time for it.
+    """
     rows, before = 0, checker.spans_checked
-    for batch in batches:
-        table = pa.Table.from_batches([batch])
+    for table in tables:
         checker.offset = rows
         if config == "statements":
             checker.check_statements(table, where)
+            if nesting is not None:
+                nesting.append(_nesting_columns(table))
         else:
             checker.check_articles(table, where)
-        rows += batch.num_rows
+        rows += table.num_rows
     checker.offset = 0
     return rows, checker.spans_checked - before
+
+
+def _nesting_columns(table: pa.Table) -> pa.Table:
+    """``NESTING_COLUMNS`` of a table, the content spans reduced to their offsets."""
+    spans = table.column("content_spans").combine_chunks()
+    flat = pc.list_flatten(spans)
+    offsets_only = pa.StructArray.from_arrays(
+        [pc.struct_field(flat, "start"), pc.struct_field(flat, "end")], names=["start", "end"]
+    )
+    reduced = pa.ListArray.from_arrays(spans.offsets, offsets_only, mask=pc.is_null(spans))
+    return pa.table(
+        {
+            "statement_id": table.column("statement_id"),
+            "article_id": table.column("article_id"),
+            "parent_statement_id": table.column("parent_statement_id"),
+            "content_spans": reduced,
+        }
+    )
 
 
 def _config_of(schema: pa.Schema, config: str | None, issues: Issues, where: tuple[str, ...]) -> str | None:
@@ -377,10 +406,14 @@ def _check_parquet(path: Path, config: str | None, checker: RowChecker, issues: 
         config = _config_of(schema, config, issues, where)
         if config is None:
             return 0, 0
-        handle = pq.ParquetFile(path, read_dictionary=["article_text"] if config == "statements" else None)
-        rows, spans = _check_batches(handle.iter_batches(batch_size=BATCH_ROWS[config]), config, checker, where)
-        if config == "statements":
-            checker.check_nesting(pq.read_table(path, columns=NESTING_COLUMNS), where)
+        statements = config == "statements"
+        tables = parquet_groups(path, rows=BATCH_ROWS[config], dictionary=["article_text"] if statements else None)
+        nesting: list[pa.Table] = []
+        rows, spans = _check_batches(read_ahead(tables), config, checker, where, nesting=nesting)
+        if statements:
+            checker.check_nesting(
+                pa.concat_tables(nesting) if nesting else _nesting_columns(schema.empty_table()), where
+            )
     except (OSError, pa.ArrowInvalid) as error:
         issues.error("unreadable", where, f"not a readable Parquet file: {str(error)[:200]}")
         return 0, 0
@@ -402,7 +435,8 @@ def validate_datasets_object(dataset: Any, *, name: str, issues: Issues) -> int:
         if config is None:
             continue
         checker = RowChecker(issues)
-        spans += _check_batches(table.to_batches(max_chunksize=BATCH_ROWS[config]), config, checker, where)[1]
+        groups = table_groups(table.to_batches(max_chunksize=BATCH_ROWS[config]), rows=BATCH_ROWS[config])
+        spans += _check_batches(groups, config, checker, where)[1]
         if config == "statements":
             checker.check_nesting(table.select(NESTING_COLUMNS), where)
     return spans

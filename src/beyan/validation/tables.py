@@ -7,20 +7,32 @@ not once per statement.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from beyan.corpus import is_language_tag
 from beyan.issues import Issues
-from beyan.readers.news_text import sha256_hex
 from beyan.schema.arrow import HF_METADATA_KEY, arrow_schema, features_dict
 from beyan.schema.types import Categorical, Field, ListOf, Scalar, Struct
 from beyan.schema.v1 import ARTICLE_ROW, CONFIGS, DATE_PRECISION, PUBLISHED_PATTERN, STATEMENT, STATEMENT_ROW
+from beyan.validation.spans import (
+    EMPTY,
+    MISSING_OFFSET,
+    OUT_OF_RANGE,
+    TEXT_MISMATCH,
+    Ints,
+    Utf8Texts,
+    span_problems,
+    texts_by_row,
+    utf8_layout,
+)
 
 SPAN_FIELDS = ("content_spans", "speaker_spans", "cue_spans", "addressee_spans")
 
@@ -91,6 +103,18 @@ def check_schema(schema: pa.Schema, config: str, issues: Issues, where: tuple[st
         )
         ok = False
     return ok
+
+
+def utf8_digests(texts: pa.Array) -> list[str | None]:
+    """sha256 of each text's UTF-8 bytes, read from the Arrow buffer (no Python string is made)."""
+    texts, offsets_array, buffer = utf8_layout(texts)
+    offsets = offsets_array.tolist()
+    data = memoryview(buffer or b"")
+    valid = texts.is_valid().to_pylist()
+    return [
+        hashlib.sha256(data[offsets[row] : offsets[row + 1]]).hexdigest() if valid[row] else None
+        for row in range(len(texts))
+    ]
 
 
 @dataclass(slots=True)
@@ -247,61 +271,60 @@ class RowChecker:
             self.check_nesting(table, where)
 
     def _check_context_spans(self, table: pa.Table, ids: list[Any], where: tuple[str, ...]) -> None:
-        """Spans against ``article_text``, one article text at a time."""
-        column = table.column("article_text")
-        if not pa.types.is_dictionary(column.type):
-            column = pc.dictionary_encode(column)
-        texts = column.combine_chunks()
-        dictionary = texts.dictionary.to_pylist()
-        indices = texts.indices.to_pylist()
+        """Spans against ``article_text``: each distinct text once (the Parquet dictionary), all spans at once."""
+        texts, text_of_row = texts_by_row(table.column("article_text"))
         for name in SPAN_FIELDS:
-            self._check_span_column(table.column(name), indices, dictionary, ids, (*where, name))
+            self._check_span_column(table.column(name), text_of_row, texts, ids, (*where, name))
 
     def _check_span_column(
         self,
-        column: pa.ChunkedArray,
-        text_index: list[int | None],
-        texts: list[str | None],
+        column: pa.ChunkedArray | pa.Array,
+        text_of_row: Ints,
+        texts: Utf8Texts,
         ids: list[Any],
         where: tuple[str, ...],
     ) -> None:
+        """Every span of one span column, vectorised; only the spans with a problem are read into Python."""
         flat = pc.list_flatten(column)
         if len(flat) == 0:
             return
-        parents = pc.list_parent_indices(column).to_pylist()
-        starts = pc.struct_field(flat, "start").to_pylist()
-        ends = pc.struct_field(flat, "end").to_pylist()
-        span_texts = pc.struct_field(flat, "text").to_pylist()
-        lengths = [None if t is None else len(t) for t in texts]
-        for start, end, span_text, row in zip(starts, ends, span_texts, parents, strict=True):
-            self.spans_checked += 1
-            index = text_index[row]
-            text = None if index is None else texts[index]
-            limit = None if index is None else lengths[index]
-            problem: tuple[str, str, str, str] | None = None
-            if start is None or end is None:
-                problem = ("missing-value", "a span lacks its offsets", "integers", f"[{start}, {end})")
-            elif end <= start:
-                problem = ("empty-span", "the span is empty or reversed", "start < end", f"[{start}, {end})")
-            elif limit is not None and (start < 0 or end > limit):
-                problem = (
+        if isinstance(flat, pa.ChunkedArray):
+            flat = flat.combine_chunks()
+        parents = np.asarray(pc.list_parent_indices(column), dtype=np.int64)
+        problems = span_problems(spans=flat, text_of_span=text_of_row[parents], texts=texts)
+        self.spans_checked += len(flat)
+        article_texts: dict[int, str] = {}
+        for index in np.flatnonzero(problems).tolist():
+            row = int(parents[index])
+            span = flat[index].as_py()
+            start, end, span_text = span["start"], span["end"], span["text"]
+            kind = problems[index]
+            if kind == MISSING_OFFSET:
+                details = ("missing-value", "a span lacks its offsets", "integers", f"[{start}, {end})")
+            elif kind == EMPTY:
+                details = ("empty-span", "the span is empty or reversed", "start < end", f"[{start}, {end})")
+            elif kind == OUT_OF_RANGE:
+                limit = int(texts.lengths[text_of_row[row]])
+                details = (
                     "span-out-of-range",
                     "the span lies outside the article text",
                     f"0 <= start < end <= {limit}",
                     f"[{start}, {end})",
                 )
-            elif text is not None and span_text != text[start:end]:
-                problem = (
+            elif kind == TEXT_MISMATCH:
+                which = int(text_of_row[row])
+                if which not in article_texts:
+                    article_texts[which] = texts.source[which].as_py()
+                details = (
                     "span-text-mismatch",
                     "the span's text is not the article text at its offsets",
-                    repr(text[start:end][:60]),
+                    repr(article_texts[which][start:end][:60]),
                     repr((span_text or "")[:60]),
                 )
-            elif text is None and span_text is not None:
-                problem = ("standoff-leak", "a standoff row carries span text", "null", repr(span_text[:60]))
-            if problem is not None:
-                code, message, expected, found = problem
-                self.issues.error(code, (*where, self._at(row, ids)), message, expected=expected, found=found)
+            else:
+                details = ("standoff-leak", "a standoff row carries span text", "null", repr(span_text[:60]))
+            code, message, expected, found = details
+            self.issues.error(code, (*where, self._at(row, ids)), message, expected=expected, found=found)
 
     def _check_published(self, column: pa.ChunkedArray, ids: list[Any], where: tuple[str, ...]) -> None:
         """Each distinct date is parsed once; rows are found back with vectorised lookups."""
@@ -412,43 +435,27 @@ class RowChecker:
             self.article_ids.add(article_id)
         self._check_published(table.column("published"), ids, where)
         self._check_languages(table.column("language"), ids, where)
-        texts = table.column("text").to_pylist()
-        hashes = table.column("text_sha256").to_pylist()
-        lengths = table.column("text_length").to_pylist()
-        statements = table.column("statements")
-        for row, (text, sha, length) in enumerate(zip(texts, hashes, lengths, strict=True)):
-            at = (*where, self._at(row, ids))
-            if text is None:
-                continue
-            if sha != sha256_hex(text.encode("utf-8")):
-                self.issues.error(
-                    "text-hash-mismatch",
-                    (*at, "text_sha256"),
-                    "text_sha256 is not the hash of the text",
-                    expected=sha256_hex(text.encode("utf-8")),
-                    found=sha,
-                )
-            if length != len(text):
-                self.issues.error(
-                    "invalid-value",
-                    (*at, "text_length"),
-                    "text_length is not the text's length",
-                    expected=str(len(text)),
-                    found=str(length),
-                )
+        texts = table.column("text").combine_chunks()
+        self._check_text_hashes(texts, table.column("text_sha256"), ids, where)
+        self._check_text_lengths(texts, table.column("text_length"), ids, where)
         # Nested statements: flatten and check them like statement rows, against their article's text.
+        statements = table.column("statements")
         flat = pc.list_flatten(statements)
         if len(flat) == 0:
             return
-        parent_rows = pc.list_parent_indices(statements).to_pylist()
+        parent_rows = np.asarray(pc.list_parent_indices(statements), dtype=np.int64)
         nested = pa.table({f.name: pc.struct_field(flat, f.name) for f in flat.type})
         nested_ids = nested.column("statement_id").to_pylist()
         self.check_statements(nested, (*where, "statements"), context=False)
-        wrong_article = [
-            i
-            for i, (aid, parent) in enumerate(zip(nested.column("article_id").to_pylist(), parent_rows, strict=True))
-            if aid != ids[parent]
-        ]
+        own_article = nested.column("article_id")
+        row_article = pc.take(table.column("article_id"), pa.array(parent_rows))
+        wrong_article = self._rows(  # a null on one side only differs, as None != "..." does
+            pc.if_else(
+                pc.and_(pc.is_valid(own_article), pc.is_valid(row_article)),
+                pc.not_equal(own_article, row_article),
+                pc.not_equal(pc.is_valid(own_article), pc.is_valid(row_article)),
+            )
+        )
         if wrong_article:
             self._report(
                 "invalid-value",
@@ -457,6 +464,37 @@ class RowChecker:
                 (*where, "statements", "article_id"),
                 "a nested statement names another article",
             )
-        text_index = list(parent_rows)
+        article_texts = Utf8Texts.of(texts)
         for name in SPAN_FIELDS:
-            self._check_span_column(nested.column(name), text_index, texts, nested_ids, (*where, "statements", name))
+            self._check_span_column(
+                nested.column(name), parent_rows, article_texts, nested_ids, (*where, "statements", name)
+            )
+
+    def _check_text_hashes(
+        self, texts: pa.Array, hashes: pa.ChunkedArray, ids: list[Any], where: tuple[str, ...]
+    ) -> None:
+        """text_sha256 against the text's UTF-8 bytes, hashed straight from the Arrow buffer."""
+        stated = hashes.to_pylist()
+        for row, digest in enumerate(utf8_digests(texts)):
+            if digest is not None and digest != stated[row]:
+                self.issues.error(
+                    "text-hash-mismatch",
+                    (*where, self._at(row, ids), "text_sha256"),
+                    "text_sha256 is not the hash of the text",
+                    expected=digest,
+                    found=stated[row],
+                )
+
+    def _check_text_lengths(
+        self, texts: pa.Array, lengths: pa.ChunkedArray, ids: list[Any], where: tuple[str, ...]
+    ) -> None:
+        actual = pc.utf8_length(texts)
+        wrong = pc.and_(pc.is_valid(texts), pc.fill_null(pc.not_equal(lengths, actual), True))
+        for row in self._rows(wrong):
+            self.issues.error(
+                "invalid-value",
+                (*where, self._at(row, ids), "text_length"),
+                "text_length is not the text's length",
+                expected=str(actual[row].as_py()),
+                found=str(lengths[row].as_py()),
+            )
