@@ -22,19 +22,21 @@ from beyan.issues import Issues
 from beyan.schema.arrow import HF_METADATA_KEY, arrow_schema, features_dict
 from beyan.schema.types import Categorical, Field, ListOf, Scalar, Struct
 from beyan.schema.v1 import ARTICLE_ROW, CONFIGS, DATE_PRECISION, PUBLISHED_PATTERN, STATEMENT, STATEMENT_ROW
-from beyan.validation.spans import (
-    EMPTY,
-    MISSING_OFFSET,
-    OUT_OF_RANGE,
-    TEXT_MISMATCH,
-    Ints,
-    Utf8Texts,
-    span_problems,
-    texts_by_row,
-    utf8_layout,
-)
+from beyan.validation.spans import EMPTY, MISSING_OFFSET, OUT_OF_RANGE, TEXT_MISMATCH, span_problems, texts_by_row
+from beyan.validation.utf8 import Ints, Utf8Texts, numbers, starts_with_each, utf8_layout
 
 SPAN_FIELDS = ("content_spans", "speaker_spans", "cue_spans", "addressee_spans")
+
+# ISO 8601 dates of PUBLISHED_PATTERN's form that every month and year allows (year 0001-9999,
+# day 01-28, hour 00-23, minute and second 00-59, offset under 24 h): valid without parsing.
+_YEAR = "(000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})"
+_HOUR, _MINUTE = "([01][0-9]|2[0-3])", "[0-5][0-9]"
+SURELY_VALID_DATE = (
+    f"^{_YEAR}(-(0[1-9]|1[0-2])(-(0[1-9]|1[0-9]|2[0-8])"
+    f"(T{_HOUR}:{_MINUTE}(:{_MINUTE})?(Z|[+-]{_HOUR}:{_MINUTE})?)?)?)?$"
+)
+_PRECISION_BY_LENGTH = [DATE_PRECISION.names.index(name) for name in ("year", "month", "day")]  # 4, 7, 10 chars
+_TIME_PRECISION = DATE_PRECISION.names.index("time")
 
 
 def detect_config(schema: pa.Schema) -> str | None:
@@ -225,7 +227,13 @@ class RowChecker:
         ids = table.column("statement_id").to_pylist()
         struct = STATEMENT_ROW if context else STATEMENT
         self.check_nulls_and_labels(table, struct, ids, where)
-        for row, statement_id in enumerate(ids):
+        fresh = set(ids)
+        if len(fresh) == len(ids) and self.statement_ids.isdisjoint(fresh):  # the usual case, at C speed
+            self.statement_ids |= fresh
+            ids_to_check: list[Any] = []
+        else:
+            ids_to_check = ids
+        for row, statement_id in enumerate(ids_to_check):
             if statement_id in self.statement_ids:
                 self.issues.error(
                     "duplicate-id", (*where, self._at(row, ids)), "statement id used twice", found=statement_id
@@ -249,12 +257,11 @@ class RowChecker:
                 "no speaker span and not marked unknown-speaker",
                 hint="every statement needs a speaker or the explicit unknown-speaker marker",
             )
-        article_ids = table.column("article_id").to_pylist()
-        prefix_bad = [
-            i
-            for i, (sid, aid) in enumerate(zip(ids, article_ids, strict=True))
-            if sid and aid and not sid.startswith(aid + "-")
-        ]
+        statement_ids = table.column("statement_id").combine_chunks()
+        article_ids = table.column("article_id").combine_chunks()
+        both_given = (numbers(pc.binary_length(statement_ids)) > 0) & (numbers(pc.binary_length(article_ids)) > 0)
+        prefixed = starts_with_each(statement_ids, pc.binary_join_element_wise(article_ids, "", "-"))
+        prefix_bad = np.flatnonzero(both_given & ~prefixed).tolist()
         if prefix_bad:
             self._report(
                 "invalid-value",
@@ -304,7 +311,7 @@ class RowChecker:
             elif kind == EMPTY:
                 details = ("empty-span", "the span is empty or reversed", "start < end", f"[{start}, {end})")
             elif kind == OUT_OF_RANGE:
-                limit = int(texts.lengths[text_of_row[row]])
+                limit = int(texts.code_points.lengths[text_of_row[row]])
                 details = (
                     "span-out-of-range",
                     "the span lies outside the article text",
@@ -314,7 +321,7 @@ class RowChecker:
             elif kind == TEXT_MISMATCH:
                 which = int(text_of_row[row])
                 if which not in article_texts:
-                    article_texts[which] = texts.source[which].as_py()
+                    article_texts[which] = texts.text(which) or ""
                 details = (
                     "span-text-mismatch",
                     "the span's text is not the article text at its offsets",
@@ -327,17 +334,26 @@ class RowChecker:
             self.issues.error(code, (*where, self._at(row, ids)), message, expected=expected, found=found)
 
     def _check_published(self, column: pa.ChunkedArray, ids: list[Any], where: tuple[str, ...]) -> None:
-        """Each distinct date is parsed once; rows are found back with vectorised lookups."""
+        """Each distinct date is judged once; rows are found back with vectorised lookups.
+
+        Dates whose every part is in the range any month allows (``SURELY_VALID_DATE``) are
+        judged by one regular expression over the distinct values; the rest (a 29th to 31st,
+        a malformed value) go through :func:`parse_published`, the rule itself.
+        """
         from beyan.issues import BeyanError
         from beyan.readers.news_text import parse_published
 
         values = pc.struct_field(column, "value")
         precisions = pc.struct_field(column, "precision")
-        distinct = [v for v in pc.unique(values).to_pylist() if v is not None]
+        distinct = pc.drop_null(pc.unique(values))
+        sure = pc.match_substring_regex(distinct, SURELY_VALID_DATE)
+        keys = pc.filter(distinct, sure)
+        lengths = numbers(pc.utf8_length(keys))
+        known = np.select([lengths == 4, lengths == 7, lengths == 10], _PRECISION_BY_LENGTH, _TIME_PRECISION)
         pattern = re.compile(PUBLISHED_PATTERN)
         invalid: list[str] = []
         expected: dict[str, int] = {}
-        for value in distinct:
+        for value in pc.filter(distinct, pc.invert(sure)).to_pylist():
             try:
                 if not pattern.match(value):
                     raise ValueError(value)
@@ -354,11 +370,13 @@ class RowChecker:
                 "not a valid ISO 8601 date",
                 found=repr(value),
             )
-        if not expected:
+        keys = pa.concat_arrays([keys.cast(pa.string()), pa.array(list(expected), pa.string())])
+        if not len(keys):
             return
-        keys = list(expected)
-        positions = pc.index_in(values, pa.array(keys, pa.string()))
-        wanted = pc.take(pa.array([expected[k] for k in keys], pa.int64()), positions)
+        positions = pc.index_in(values, keys)
+        wanted = pc.take(
+            pa.array(np.concatenate([known, np.array(list(expected.values()), dtype=np.int64)])), positions
+        )
         for row in self._rows(pc.not_equal(wanted, precisions)):
             found = precisions[row].as_py()
             self.issues.error(
