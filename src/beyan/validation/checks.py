@@ -18,7 +18,8 @@ from beyan.jsonio import read_json
 from beyan.schema.v1 import CONFIGS, SCHEMA_VERSION, SPLITS
 from beyan.transforms.adjudication import POLICIES
 from beyan.validation.annotations import check_annotations
-from beyan.validation.reading import parquet_groups, read_ahead, table_groups
+from beyan.validation.background import read_ahead
+from beyan.validation.reading import parquet_groups, table_groups
 from beyan.validation.tables import RowChecker, check_schema, detect_config
 from beyan.writers.manifest import file_sha256
 

@@ -1,24 +1,16 @@
-"""Reading a Parquet file for validation: groups of rows, decoded in a thread ahead of the checks.
+"""Reading a Parquet file for validation: its rows in groups of a set size, in file order.
 
-Memory stays flat whatever the file's size: one group is checked while the next is
-decoded, and nothing else of the file is held. Decoding runs in C++ without the GIL, so
-on a machine with two cores the reading overlaps the checks instead of adding to them.
+Memory stays flat whatever the file's size: only the group being checked, and the one
+being decoded ahead of it (:func:`beyan.validation.background.read_ahead`), are held.
 """
 
 from __future__ import annotations
 
-import queue
-import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-
-Item = TypeVar("Item")
-
-READ_AHEAD = 2  # groups decoded ahead of the one being checked
 
 
 def parquet_groups(path: Path, *, rows: int, dictionary: list[str] | None = None) -> Iterator[pa.Table]:
@@ -26,10 +18,11 @@ def parquet_groups(path: Path, *, rows: int, dictionary: list[str] | None = None
 
     ``dictionary`` columns stay dictionary-encoded as stored (a repeated text is decoded
     once per row group). ``pre_buffer`` is off: buffering whole row groups ahead only
-    raised peak memory, with no gain on a local file.
+    raised peak memory, with no gain on a local file. Decoding uses one thread (the
+    caller's): the reading already runs beside the checks, and more threads only cost CPU.
     """
     handle = pq.ParquetFile(path, read_dictionary=dictionary, pre_buffer=False)
-    return table_groups(handle.iter_batches(batch_size=rows), rows=rows)
+    return table_groups(handle.iter_batches(batch_size=rows, use_threads=False), rows=rows)
 
 
 def table_groups(batches: Iterable[pa.RecordBatch], *, rows: int) -> Iterator[pa.Table]:
@@ -49,49 +42,3 @@ def table_groups(batches: Iterable[pa.RecordBatch], *, rows: int) -> Iterator[pa
             pending, count = [], 0
     if pending:
         yield pa.Table.from_batches(pending)
-
-
-_END = object()
-
-
-def read_ahead(items: Iterator[Item], *, depth: int = READ_AHEAD) -> Iterator[Item]:
-    """What ``items`` yields, produced in a thread at most ``depth`` items ahead of the consumer.
-
-    An exception raised while producing is raised here, at the item it replaced. When the
-    consumer stops early, the thread stops at its next item and is joined before returning.
-    """
-    ready: queue.Queue[tuple[Any, BaseException | None]] = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def put(entry: tuple[Any, BaseException | None]) -> bool:
-        while not stop.is_set():
-            try:
-                ready.put(entry, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def produce() -> None:
-        try:
-            for item in items:
-                if not put((item, None)):
-                    return
-        except BaseException as error:  # handed to the consumer, raised there
-            put((_END, error))
-            return
-        put((_END, None))
-
-    thread = threading.Thread(target=produce, name="beyan-validate-reader", daemon=True)
-    thread.start()
-    try:
-        while True:
-            item, error = ready.get()
-            if error is not None:
-                raise error
-            if item is _END:
-                return
-            yield item
-    finally:
-        stop.set()
-        thread.join()

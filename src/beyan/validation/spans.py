@@ -8,6 +8,8 @@ text must have ``end - start`` code points and equal the article's bytes from th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
@@ -15,8 +17,48 @@ import pyarrow.compute as pc
 
 from beyan.validation.utf8 import Flags, Ints, Utf8Texts, numbers, valid
 
+SPAN_FIELDS = ("content_spans", "speaker_spans", "cue_spans", "addressee_spans")
+
 # Problems, one per span; when several apply, the first in this order is reported.
 NONE, MISSING_OFFSET, EMPTY, OUT_OF_RANGE, TEXT_MISMATCH, STANDOFF_LEAK = range(6)
+
+
+@dataclass(slots=True)
+class SpanCheck:
+    """One span column of a group of rows, checked: its spans, the row of each, and each one's problem."""
+
+    column: str
+    spans: pa.Array
+    rows: Ints
+    problems: npt.NDArray[np.int8]
+    texts: Utf8Texts
+    text_of_row: Ints
+
+    def __len__(self) -> int:
+        return len(self.spans)
+
+
+def check_span_columns(columns: pa.Table, *, text_of_row: Ints, texts: Utf8Texts) -> list[SpanCheck]:
+    """Every span column (``SPAN_FIELDS``) of ``columns``; row r's text is ``texts[text_of_row[r]]`` (-1: none)."""
+    checks = []
+    for name in SPAN_FIELDS:
+        column = columns.column(name)
+        spans = pc.list_flatten(column)
+        spans = spans.combine_chunks() if isinstance(spans, pa.ChunkedArray) else spans
+        rows = np.asarray(pc.list_parent_indices(column), dtype=np.int64)
+        problems = (
+            span_problems(spans=spans, text_of_span=text_of_row[rows], texts=texts)
+            if len(spans)
+            else np.zeros(0, dtype=np.int8)
+        )
+        checks.append(SpanCheck(name, spans, rows, problems, texts, text_of_row))
+    return checks
+
+
+def check_context_spans(table: pa.Table) -> list[SpanCheck]:
+    """The span columns of rows of config ``statements``, against each row's ``article_text``."""
+    texts, text_of_row = texts_by_row(table.column("article_text"))
+    return check_span_columns(table, text_of_row=text_of_row, texts=texts)
 
 
 def texts_by_row(column: pa.ChunkedArray) -> tuple[Utf8Texts, Ints]:

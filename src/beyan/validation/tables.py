@@ -22,10 +22,17 @@ from beyan.issues import Issues
 from beyan.schema.arrow import HF_METADATA_KEY, arrow_schema, features_dict
 from beyan.schema.types import Categorical, Field, ListOf, Scalar, Struct
 from beyan.schema.v1 import ARTICLE_ROW, CONFIGS, DATE_PRECISION, PUBLISHED_PATTERN, STATEMENT, STATEMENT_ROW
-from beyan.validation.spans import EMPTY, MISSING_OFFSET, OUT_OF_RANGE, TEXT_MISMATCH, span_problems, texts_by_row
-from beyan.validation.utf8 import Ints, Utf8Texts, numbers, starts_with_each, utf8_layout
-
-SPAN_FIELDS = ("content_spans", "speaker_spans", "cue_spans", "addressee_spans")
+from beyan.validation.background import Background
+from beyan.validation.spans import (
+    EMPTY,
+    MISSING_OFFSET,
+    OUT_OF_RANGE,
+    TEXT_MISMATCH,
+    SpanCheck,
+    check_context_spans,
+    check_span_columns,
+)
+from beyan.validation.utf8 import Utf8Texts, numbers, starts_with_each, utf8_layout
 
 # ISO 8601 dates of PUBLISHED_PATTERN's form that every month and year allows (year 0001-9999,
 # day 01-28, hour 00-23, minute and second 00-59, offset under 24 h): valid without parsing.
@@ -223,7 +230,12 @@ class RowChecker:
     # ---------------------------------------------------------------- statements
 
     def check_statements(self, table: pa.Table, where: tuple[str, ...], *, context: bool = True) -> None:
-        """Rows of config ``statements`` (``context=False``: statements nested in an article row)."""
+        """Rows of config ``statements`` (``context=False``: statements nested in an article row).
+
+        The span checks run in a thread beside the others; their issues are reported in
+        their place in the order of checks.
+        """
+        spans = Background(lambda: check_context_spans(table)) if context else None
         ids = table.column("statement_id").to_pylist()
         struct = STATEMENT_ROW if context else STATEMENT
         self.check_nulls_and_labels(table, struct, ids, where)
@@ -270,36 +282,24 @@ class RowChecker:
                 (*where, "statement_id"),
                 "the statement id does not start with its article id",
             )
-        if context:
-            self._check_context_spans(table, ids, where)
+        if spans is not None:
+            for check in spans.result():
+                self._report_spans(check, ids, (*where, check.column))
             self._check_published(table.column("published"), ids, where)
             self._check_languages(table.column("language"), ids, where)
         else:  # statements nested in one article row: parent and child are always in the same batch
             self.check_nesting(table, where)
 
-    def _check_context_spans(self, table: pa.Table, ids: list[Any], where: tuple[str, ...]) -> None:
-        """Spans against ``article_text``: each distinct text once (the Parquet dictionary), all spans at once."""
-        texts, text_of_row = texts_by_row(table.column("article_text"))
-        for name in SPAN_FIELDS:
-            self._check_span_column(table.column(name), text_of_row, texts, ids, (*where, name))
-
-    def _check_span_column(
-        self,
-        column: pa.ChunkedArray | pa.Array,
-        text_of_row: Ints,
-        texts: Utf8Texts,
-        ids: list[Any],
-        where: tuple[str, ...],
-    ) -> None:
-        """Every span of one span column, vectorised; only the spans with a problem are read into Python."""
-        flat = pc.list_flatten(column)
-        if len(flat) == 0:
-            return
-        if isinstance(flat, pa.ChunkedArray):
-            flat = flat.combine_chunks()
-        parents = np.asarray(pc.list_parent_indices(column), dtype=np.int64)
-        problems = span_problems(spans=flat, text_of_span=text_of_row[parents], texts=texts)
-        self.spans_checked += len(flat)
+    def _report_spans(self, check: SpanCheck, ids: list[Any], where: tuple[str, ...]) -> None:
+        """The issues of one checked span column: only the spans with a problem are read into Python."""
+        self.spans_checked += len(check)
+        texts, text_of_row, parents, flat, problems = (
+            check.texts,
+            check.text_of_row,
+            check.rows,
+            check.spans,
+            check.problems,
+        )
         article_texts: dict[int, str] = {}
         for index in np.flatnonzero(problems).tolist():
             row = int(parents[index])
@@ -443,6 +443,9 @@ class RowChecker:
     # ---------------------------------------------------------------- articles
 
     def check_articles(self, table: pa.Table, where: tuple[str, ...]) -> None:
+        """Rows of config ``articles``; the text hashes and the nested statements' spans run in threads beside."""
+        texts = table.column("text").combine_chunks()
+        digests = Background(lambda: utf8_digests(texts))
         ids = table.column("article_id").to_pylist()
         self.check_nulls_and_labels(table, ARTICLE_ROW, ids, where)
         for row, article_id in enumerate(ids):
@@ -453,16 +456,16 @@ class RowChecker:
             self.article_ids.add(article_id)
         self._check_published(table.column("published"), ids, where)
         self._check_languages(table.column("language"), ids, where)
-        texts = table.column("text").combine_chunks()
-        self._check_text_hashes(texts, table.column("text_sha256"), ids, where)
         self._check_text_lengths(texts, table.column("text_length"), ids, where)
         # Nested statements: flatten and check them like statement rows, against their article's text.
         statements = table.column("statements")
         flat = pc.list_flatten(statements)
         if len(flat) == 0:
+            self._check_text_hashes(digests.result(), table.column("text_sha256"), ids, where)
             return
         parent_rows = np.asarray(pc.list_parent_indices(statements), dtype=np.int64)
         nested = pa.table({f.name: pc.struct_field(flat, f.name) for f in flat.type})
+        spans = Background(lambda: check_span_columns(nested, text_of_row=parent_rows, texts=Utf8Texts.of(texts)))
         nested_ids = nested.column("statement_id").to_pylist()
         self.check_statements(nested, (*where, "statements"), context=False)
         own_article = nested.column("article_id")
@@ -482,18 +485,16 @@ class RowChecker:
                 (*where, "statements", "article_id"),
                 "a nested statement names another article",
             )
-        article_texts = Utf8Texts.of(texts)
-        for name in SPAN_FIELDS:
-            self._check_span_column(
-                nested.column(name), parent_rows, article_texts, nested_ids, (*where, "statements", name)
-            )
+        self._check_text_hashes(digests.result(), table.column("text_sha256"), ids, where)
+        for check in spans.result():
+            self._report_spans(check, nested_ids, (*where, "statements", check.column))
 
     def _check_text_hashes(
-        self, texts: pa.Array, hashes: pa.ChunkedArray, ids: list[Any], where: tuple[str, ...]
+        self, digests: list[str | None], hashes: pa.ChunkedArray, ids: list[Any], where: tuple[str, ...]
     ) -> None:
-        """text_sha256 against the text's UTF-8 bytes, hashed straight from the Arrow buffer."""
+        """text_sha256 against the sha256 of the text's UTF-8 bytes (``utf8_digests``)."""
         stated = hashes.to_pylist()
-        for row, digest in enumerate(utf8_digests(texts)):
+        for row, digest in enumerate(digests):
             if digest is not None and digest != stated[row]:
                 self.issues.error(
                     "text-hash-mismatch",
