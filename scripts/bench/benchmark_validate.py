@@ -137,7 +137,7 @@ def measure_peer(folder: Path) -> dict[str, Any]:
 # (module, attribute as used from that module, label); a generator's time is its consumer's waiting.
 PHASES: tuple[tuple[str, str, str], ...] = (
     ("checks", "file_sha256", "sha256 of every output file (manifest, croissant.json)"),
-    ("checks", "_check_split", "split assignment (each file's article_id column)"),
+    ("checks", "_Placement.check", "split assignment, group by group"),
     ("checks", "read_ahead", "waiting for the reader thread (Parquet decoding not overlapped)"),
     ("background", "Background.result", "waiting for the worker threads (spans, text hashes)"),
     ("checks", "_nesting_columns", "nesting: ids and content offsets kept per group"),

@@ -6,6 +6,7 @@ Every person, place and sentence here is invented.
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
@@ -335,3 +336,36 @@ def test_the_usual_dates_need_no_parsing() -> None:
     assert accepted == [True] * len(usual) + [False] * len(left_to_the_parser)
     with pytest.raises(BeyanError):
         parse_published("2024-11-31", where=())
+
+
+# ------------------------------------------------------------------ dataset folders
+
+
+def test_rows_of_an_article_the_manifest_puts_in_another_split(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(checks.BATCH_ROWS, "statements", 3)  # the article's rows span two groups
+    folder = tmp_path / "dist-split"
+    files = {"statements": statement_rows(2), "articles": article_rows(2)}
+    card = "---\nconfigs:\n"
+    for config, rows in files.items():
+        path = folder / "data" / config / "train-00000-of-00001.parquet"
+        path.parent.mkdir(parents=True)
+        write(path, rows, STATEMENT_ROW if config == "statements" else ARTICLE_ROW)
+        card += f"- config_name: {config}\n  data_files:\n  - split: train\n    path: data/{config}/{path.name}\n"
+    (folder / "README.md").write_text(card + "---\n# Invented test dataset\n", "utf-8")
+    manifest = {
+        "splits": {"articles": {ARTICLES[0]: "train", ARTICLES[1]: "test"}},
+        "counts": {"statements": {"train": 8}, "articles": {"train": 2}},
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+    result = validate(folder)
+    assert [(i.code, i.where, i.message, i.expected, i.found) for i in result.issues] == [
+        (
+            "split-mismatch",
+            f"{folder / 'data' / config / 'train-00000-of-00001.parquet'} > row {row}",
+            f"article {ARTICLES[1]} is in the train file; the manifest assigns another split",
+            "train",
+            "test",
+        )
+        for config, rows in (("articles", [1]), ("statements", [4, 5, 6, 7]))
+        for row in rows
+    ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -254,11 +255,12 @@ def validate_dataset(folder: Path, *, issues: Issues) -> int:
         for split in SPLITS:
             rows = 0
             for path in listed.get((config, split), []):
-                file_rows, file_spans = _check_parquet(path, config, checker, issues)
+                placement = _Placement(split, assignment) if assignment else None
+                file_rows, file_spans = _check_parquet(path, config, checker, issues, placement=placement)
                 rows += file_rows
                 spans += file_spans
-                if assignment and file_rows:
-                    _check_split(path, split, assignment, issues)
+                if placement is not None and file_rows:
+                    placement.report(path, issues)
             expected_rows = (counts.get(config) or {}).get(split)
             if expected_rows is not None and expected_rows != rows:
                 issues.error(
@@ -280,22 +282,29 @@ def validate_dataset(folder: Path, *, issues: Issues) -> int:
     return spans
 
 
-def _check_split(path: Path, split: str, assignment: dict[str, str], issues: Issues) -> None:
-    """Every article in a split's file is one the manifest assigns to that split."""
-    article_ids = pq.read_table(path, columns=["article_id"]).column("article_id")
-    wrong = [a for a in pc.unique(article_ids).to_pylist() if assignment.get(a) != split]
-    if not wrong:
-        return
-    rows = pc.indices_nonzero(pc.is_in(article_ids, pa.array(wrong, pa.string()))).to_pylist()
-    for row in rows:
-        article_id = article_ids[row].as_py()
-        issues.error(
-            "split-mismatch",
-            (str(path), f"row {row}"),
-            f"article {article_id} is in the {split} file; the manifest assigns another split",
-            expected=split,
-            found=str(assignment.get(article_id)),
-        )
+@dataclass(slots=True)
+class _Placement:
+    """The rows of one split's file whose article the manifest assigns to another split, found group by group."""
+
+    split: str
+    assignment: dict[str, str]
+    misplaced: list[tuple[int, Any]] = field(default_factory=list)
+
+    def check(self, article_ids: pa.ChunkedArray, first_row: int) -> None:
+        wrong = [a for a in pc.unique(article_ids).to_pylist() if self.assignment.get(a) != self.split]
+        if wrong:
+            rows = pc.indices_nonzero(pc.is_in(article_ids, pa.array(wrong, pa.string()))).to_pylist()
+            self.misplaced += [(first_row + row, article_ids[row].as_py()) for row in rows]
+
+    def report(self, path: Path, issues: Issues) -> None:
+        for row, article_id in self.misplaced:
+            issues.error(
+                "split-mismatch",
+                (str(path), f"row {row}"),
+                f"article {article_id} is in the {self.split} file; the manifest assigns another split",
+                expected=self.split,
+                found=str(self.assignment.get(article_id)),
+            )
 
 
 def _check_croissant(folder: Path, issues: Issues, hashes: _Hashes) -> None:
@@ -347,14 +356,18 @@ def _check_batches(
     where: tuple[str, ...],
     *,
     nesting: list[pa.Table] | None = None,
+    placement: _Placement | None = None,
 ) -> tuple[int, int]:
     """Row checks, one table of rows at a time; returns (rows, spans checked).
 
     With ``nesting``, the columns the nesting check needs are kept from each table (content
-    spans without their text), so the file need not be read a second time for it.
+    spans without their text); with ``placement``, each table's articles are looked up in
+    the split assignment: the file need not be read a second time for either.
     """
     rows, before = 0, checker.spans_checked
     for table in tables:
+        if placement is not None:
+            placement.check(table.column("article_id"), rows)
         checker.offset = rows
         if config == "statements":
             checker.check_statements(table, where)
@@ -399,7 +412,9 @@ def _config_of(schema: pa.Schema, config: str | None, issues: Issues, where: tup
     return config if check_schema(schema, config, issues, where) else None
 
 
-def _check_parquet(path: Path, config: str | None, checker: RowChecker, issues: Issues) -> tuple[int, int]:
+def _check_parquet(
+    path: Path, config: str | None, checker: RowChecker, issues: Issues, *, placement: _Placement | None = None
+) -> tuple[int, int]:
     """Schema, then rows in batches (article text read as a dictionary: once per article, not per row)."""
     where = (str(path),)
     try:
@@ -410,7 +425,7 @@ def _check_parquet(path: Path, config: str | None, checker: RowChecker, issues: 
         statements = config == "statements"
         tables = parquet_groups(path, rows=BATCH_ROWS[config], dictionary=["article_text"] if statements else None)
         nesting: list[pa.Table] = []
-        rows, spans = _check_batches(read_ahead(tables), config, checker, where, nesting=nesting)
+        rows, spans = _check_batches(read_ahead(tables), config, checker, where, nesting=nesting, placement=placement)
         if statements:
             checker.check_nesting(
                 pa.concat_tables(nesting) if nesting else _nesting_columns(schema.empty_table()), where
