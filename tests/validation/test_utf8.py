@@ -36,9 +36,13 @@ def test_byte_offsets_and_views_agree_with_python(
     points = [g for t in texts if t is not None for g in range(len(t) + 1)]
     if not which:
         return
-    offsets = utf8.code_points.byte_offsets(np.array(which), np.array(points))
+    code_points = utf8.code_points
+    offsets, continuations = code_points.byte_offsets(np.array(which), np.array(points))
     expected = [len(texts[i][:g].encode("utf-8")) for i, g in zip(which, points, strict=True)]  # type: ignore[index]
     assert (offsets - utf8.starts[np.array(which)]).tolist() == expected
+    assert continuations.tolist() == code_points.continuations_before(offsets).tolist()
+    data = bytes(utf8.data)
+    assert continuations.tolist() == [sum(1 for c in data[:o] if c & 0xC0 == 0x80) for o in offsets.tolist()]
     # Every stretch from each offset to the text's end, as views, equals the Python slice.
     ends = utf8.ends[np.array(which)]
     views = utf8.views(offsets, ends)

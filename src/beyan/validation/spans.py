@@ -118,12 +118,10 @@ def _same_text(texts: Utf8Texts, which: Ints, start: Ints, end: Ints, own: pa.Ar
     there, and the article bytes they cover must hold ``end - start`` code points.
     """
     code_points = texts.code_points
-    byte_start = code_points.byte_offsets(which, start)
+    byte_start, continuations_at_start = code_points.byte_offsets(which, start)
     own_bytes = numbers(pc.binary_length(own))[rows]
     byte_end = np.minimum(byte_start + own_bytes, texts.ends[which])
-    covered = (byte_end - byte_start) - (
-        code_points.continuations_before(byte_end) - code_points.continuations_before(byte_start)
-    )
+    covered = (byte_end - byte_start) - (code_points.continuations_before(byte_end) - continuations_at_start)
     fits = valid(own)[rows] & (byte_end - byte_start == own_bytes) & (covered == end - start)
     if not texts.viewable:  # beyond string_view's int32 offsets: compare in Python
         wanted = own.take(rows).to_pylist()

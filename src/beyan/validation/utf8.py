@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -147,17 +146,22 @@ class Utf8Texts:
 
 @dataclass(slots=True)
 class CodePoints:
-    """Where code points start in the bytes of :class:`Utf8Texts`: continuation bytes counted per 8-byte word.
+    """Where code points start in the bytes of :class:`Utf8Texts`, from continuation bytes counted per word.
 
+    Per 8-byte word, the continuation bytes (10xxxxxx) are bits; their running count is kept
+    per block of 8 words, and within a block as 8 one-byte counts packed in a word (a
+    multiplication sums them), so no per-word running sum (a slow, scalar cumsum) is needed.
     It keeps no reference to its texts (they keep one to it): validation runs with the
-    cycle collector paused, so a cycle would hold every batch's bytes until the end.
+    cycle collector paused, so a cycle would hold every group's bytes until the end.
     """
 
     starts: Ints  # byte offset of each value
     sizes: Ints  # bytes per value
     lengths: Ints  # code points per value (0 when null)
-    _continuation_bits: Words  # bit 7 of each byte set where the byte is 10xxxxxx
-    _continuations_before_word: npt.NDArray[np.signedinteger[Any]]
+    continuations_at_start: Ints  # continuation bytes before each value
+    _bits: Words  # per word: bit 7 of each byte set where the byte is 10xxxxxx
+    _before_block: Ints  # continuation bytes before each block of 8 words
+    _before_in_block: Words  # per block: byte k = continuation bytes in its words before word k
 
     @classmethod
     def of(cls, texts: Utf8Texts) -> CodePoints:
@@ -166,24 +170,31 @@ class CodePoints:
         np.invert(bits, out=bits)
         bits &= packed
         bits &= _HIGH_BITS  # bit 7 set and bit 6 clear
-        before: npt.NDArray[np.signedinteger[Any]] = np.zeros(
-            len(packed) + 1, dtype=np.int32 if len(texts.data) < 2**31 else np.int64
-        )
-        np.cumsum(np.bitwise_count(bits), out=before[1:])
+        counts = np.zeros((len(bits) + 7) // 8 * 8, dtype=np.uint8)
+        counts[: len(bits)] = np.bitwise_count(bits)
+        per_block = counts.view(np.uint64)  # 8 word counts (each <= 8) per block
+        running = per_block * _U(0x0101010101010101)  # byte k: sum of counts 0..k (<= 64, no carry)
+        before_block = np.zeros(len(per_block) + 1, dtype=np.int64)
+        np.cumsum(running >> _U(56), out=before_block[1:])
         sizes = texts.ends - texts.starts
-        index = cls(texts.starts, sizes, np.zeros(0, dtype=np.int64), bits, before)
-        continuations = index.continuations_before(texts.ends) - index.continuations_before(texts.starts)
-        index.lengths = np.where(texts.valid, sizes - continuations, 0)
+        index = cls(texts.starts, sizes, sizes, sizes, bits, before_block, running - per_block)
+        index.continuations_at_start = index.continuations_before(texts.starts)
+        index.lengths = np.where(
+            texts.valid, sizes - (index.continuations_before(texts.ends) - index.continuations_at_start), 0
+        )
         return index
 
     def continuations_before(self, positions: Ints) -> Ints:
         """How many continuation bytes lie before each byte position."""
         word = positions >> 3
-        partial = self._continuation_bits[word] & _LOW_BYTES[positions & 7]
-        return self._continuations_before_word[word] + np.bitwise_count(partial).astype(np.int64)  # type: ignore[no-any-return]
+        block, slot = word >> 3, (word & 7).astype(np.uint64) * _U(8)
+        in_block = (self._before_in_block[block] >> slot) & _U(0xFF)
+        partial = self._bits[word] & _LOW_BYTES[positions & 7]
+        return self._before_block[block] + (in_block + np.bitwise_count(partial)).astype(np.int64)  # type: ignore[no-any-return]
 
-    def byte_offsets(self, which: Ints, points: Ints) -> Ints:
-        """The byte offset in ``data`` of code point ``points[k]`` of value ``which[k]`` (0 <= point <= length).
+    def byte_offsets(self, which: Ints, points: Ints) -> tuple[Ints, Ints]:
+        """Where code point ``points[k]`` of value ``which[k]`` starts in ``data`` (0 <= point <= length),
+        and how many continuation bytes lie before it.
 
         For a value starting at byte s, the offset b of code point g is the least fixed point
         of b = s + g + (continuation bytes in [s, b]). Iterated from any b not past it, the
@@ -192,12 +203,9 @@ class CodePoints:
         code points start before it, it is not past the answer; if e too many do, the
         answer is at most 4e bytes earlier (a code point has at most 4 bytes).
         """
-        start = self.starts[which]
-        base = self.continuations_before(start)
-        lengths = self.lengths[which]
+        start, base, lengths = self.starts[which], self.continuations_at_start[which], self.lengths[which]
         guess = start + np.where(lengths > 0, (points * self.sizes[which]) // np.maximum(lengths, 1), points)
-        before_guess = (guess - start) - (self.continuations_before(guess) - base)  # code points starting before it
-        excess = before_guess - points
+        excess = (guess - start) - (self.continuations_before(guess) - base) - points  # code points before guess, - g
         position: Ints = np.maximum(start + points, np.where(excess > 0, guess - 4 * excess, guess))
         target = start + points - base
         active = np.arange(len(position))
@@ -206,7 +214,7 @@ class CodePoints:
             moved = target[active] + self.continuations_before(current + 1)
             position[active] = moved
             active = active[moved != current]
-        return position
+        return position, position - target  # at the answer, b = s + g + (continuations before b) - base
 
 
 def starts_with_each(strings: pa.Array, prefixes: pa.Array) -> Flags:
