@@ -341,10 +341,8 @@ def test_the_usual_dates_need_no_parsing() -> None:
 # ------------------------------------------------------------------ dataset folders
 
 
-def test_rows_of_an_article_the_manifest_puts_in_another_split(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(checks.BATCH_ROWS, "statements", 3)  # the article's rows span two groups
-    folder = tmp_path / "dist-split"
-    files = {"statements": statement_rows(2), "articles": article_rows(2)}
+def dataset_folder(folder: Path, files: dict[str, list[dict[str, Any]]], assignment: dict[str, str]) -> Path:
+    """A built-dataset folder: card, manifest (split assignment and counts, no checksums) and one train file per config."""
     card = "---\nconfigs:\n"
     for config, rows in files.items():
         path = folder / "data" / config / "train-00000-of-00001.parquet"
@@ -352,11 +350,15 @@ def test_rows_of_an_article_the_manifest_puts_in_another_split(tmp_path: Path, m
         write(path, rows, STATEMENT_ROW if config == "statements" else ARTICLE_ROW)
         card += f"- config_name: {config}\n  data_files:\n  - split: train\n    path: data/{config}/{path.name}\n"
     (folder / "README.md").write_text(card + "---\n# Invented test dataset\n", "utf-8")
-    manifest = {
-        "splits": {"articles": {ARTICLES[0]: "train", ARTICLES[1]: "test"}},
-        "counts": {"statements": {"train": 8}, "articles": {"train": 2}},
-    }
-    (folder / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+    counts = {config: {"train": len(rows)} for config, rows in files.items()}
+    (folder / "manifest.json").write_text(json.dumps({"splits": {"articles": assignment}, "counts": counts}), "utf-8")
+    return folder
+
+
+def test_rows_of_an_article_the_manifest_puts_in_another_split(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(checks.BATCH_ROWS, "statements", 3)  # the article's rows span two groups
+    files = {"statements": statement_rows(2), "articles": article_rows(2)}
+    folder = dataset_folder(tmp_path / "dist-split", files, {ARTICLES[0]: "train", ARTICLES[1]: "test"})
     result = validate(folder)
     assert [(i.code, i.where, i.message, i.expected, i.found) for i in result.issues] == [
         (
@@ -369,3 +371,20 @@ def test_rows_of_an_article_the_manifest_puts_in_another_split(tmp_path: Path, m
         for config, rows in (("articles", [1]), ("statements", [4, 5, 6, 7]))
         for row in rows
     ]
+
+
+def test_statements_missing_from_the_articles_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(checks.BATCH_ROWS, "statements", 3)
+    articles = article_rows(2)
+    dropped = articles[1]["statements"].pop(2)  # the last group of statements still has it
+    files = {"statements": statement_rows(2), "articles": articles}
+    folder = dataset_folder(tmp_path / "dist-mismatch", files, dict.fromkeys(ARTICLES, "train"))
+    assert [(i.code, i.where, i.found) for i in validate(folder).issues] == [
+        ("config-mismatch", str(folder), f"1 statement id(s) in only one of them, e.g. {[dropped['statement_id']]}")
+    ]
+    clean = dataset_folder(
+        tmp_path / "dist-clean",
+        {"statements": statement_rows(2), "articles": article_rows(2)},
+        dict.fromkeys(ARTICLES, "train"),
+    )
+    assert list(validate(clean).issues) == []

@@ -249,14 +249,15 @@ def validate_dataset(folder: Path, *, issues: Issues) -> int:
     assignment: dict[str, str] = (manifest.get("splits") or {}).get("articles", {})
     counts = manifest.get("counts") or {}
     spans = 0
-    statement_ids: dict[str, set[str]] = {}
+    statement_ids: dict[str, _ConfigIds] = {}
     for config in CONFIGS:
         checker = RowChecker(issues)
+        kept = statement_ids[config] = _ConfigIds(chunks=None if config == list(CONFIGS)[-1] else [])
         for split in SPLITS:
             rows = 0
             for path in listed.get((config, split), []):
                 placement = _Placement(split, assignment) if assignment else None
-                file_rows, file_spans = _check_parquet(path, config, checker, issues, placement=placement)
+                file_rows, file_spans = _check_parquet(path, config, checker, issues, placement=placement, ids=kept)
                 rows += file_rows
                 spans += file_spans
                 if placement is not None and file_rows:
@@ -270,9 +271,10 @@ def validate_dataset(folder: Path, *, issues: Issues) -> int:
                     expected=str(expected_rows),
                     found=str(rows),
                 )
-        statement_ids[config] = checker.statement_ids
-    if statement_ids.get("statements") != statement_ids.get("articles"):
-        only = sorted(statement_ids.get("statements", set()) ^ statement_ids.get("articles", set()))
+        kept.digest(checker.statement_ids)  # the first config's id set is let go here, not held to the end
+    ours, theirs = statement_ids["statements"], statement_ids["articles"]
+    if ours.differs(theirs):
+        only = sorted(ours.ids() ^ theirs.ids())
         issues.error(
             "config-mismatch",
             (str(folder),),
@@ -280,6 +282,44 @@ def validate_dataset(folder: Path, *, issues: Issues) -> int:
             found=f"{len(only)} statement id(s) in only one of them, e.g. {only[:3]}",
         )
     return spans
+
+
+@dataclass(slots=True)
+class _ConfigIds:
+    """A config's statement ids, kept small for the comparison of the two configs.
+
+    The checker's set of ids (some 100 bytes per id as Python strings) is needed while its
+    config is checked. For the first config, only its size and the sum of the ids' hashes
+    are kept afterwards (equal sets have equal sums; unequal ones of the same size, with a
+    chance of about 2^-64), with the ids as Arrow strings (``chunks``), turned back into a
+    set only if the two configs differ. The last config keeps its set: nothing follows it.
+    """
+
+    chunks: list[pa.Array | pa.ChunkedArray] | None
+    count: int = 0
+    fingerprint: int = 0
+    live: set[str] | None = None
+
+    def keep(self, table: pa.Table, config: str) -> None:
+        if self.chunks is None:
+            return
+        if config == "statements":
+            self.chunks.append(table.column("statement_id"))
+        else:
+            self.chunks.append(pc.struct_field(pc.list_flatten(table.column("statements")), "statement_id"))
+
+    def digest(self, ids: set[str]) -> None:
+        self.count, self.fingerprint = len(ids), sum(map(hash, ids))
+        if self.chunks is None:
+            self.live = ids
+
+    def differs(self, other: _ConfigIds) -> bool:
+        return (self.count, self.fingerprint) != (other.count, other.fingerprint) and self.ids() != other.ids()
+
+    def ids(self) -> set[str]:
+        if self.live is not None:
+            return self.live
+        return {value for chunk in self.chunks or [] for value in chunk.to_pylist()}
 
 
 @dataclass(slots=True)
@@ -357,17 +397,21 @@ def _check_batches(
     *,
     nesting: list[pa.Table] | None = None,
     placement: _Placement | None = None,
+    ids: _ConfigIds | None = None,
 ) -> tuple[int, int]:
     """Row checks, one table of rows at a time; returns (rows, spans checked).
 
     With ``nesting``, the columns the nesting check needs are kept from each table (content
     spans without their text); with ``placement``, each table's articles are looked up in
-    the split assignment: the file need not be read a second time for either.
+    the split assignment; with ``ids``, its statement ids are kept as Arrow strings: the
+    file need not be read a second time for any of them.
     """
     rows, before = 0, checker.spans_checked
     for table in tables:
         if placement is not None:
             placement.check(table.column("article_id"), rows)
+        if ids is not None:
+            ids.keep(table, config)
         checker.offset = rows
         if config == "statements":
             checker.check_statements(table, where)
@@ -413,7 +457,13 @@ def _config_of(schema: pa.Schema, config: str | None, issues: Issues, where: tup
 
 
 def _check_parquet(
-    path: Path, config: str | None, checker: RowChecker, issues: Issues, *, placement: _Placement | None = None
+    path: Path,
+    config: str | None,
+    checker: RowChecker,
+    issues: Issues,
+    *,
+    placement: _Placement | None = None,
+    ids: _ConfigIds | None = None,
 ) -> tuple[int, int]:
     """Schema, then rows in batches (article text read as a dictionary: once per article, not per row)."""
     where = (str(path),)
@@ -425,7 +475,9 @@ def _check_parquet(
         statements = config == "statements"
         tables = parquet_groups(path, rows=BATCH_ROWS[config], dictionary=["article_text"] if statements else None)
         nesting: list[pa.Table] = []
-        rows, spans = _check_batches(read_ahead(tables), config, checker, where, nesting=nesting, placement=placement)
+        rows, spans = _check_batches(
+            read_ahead(tables), config, checker, where, nesting=nesting, placement=placement, ids=ids
+        )
         if statements:
             checker.check_nesting(
                 pa.concat_tables(nesting) if nesting else _nesting_columns(schema.empty_table()), where
