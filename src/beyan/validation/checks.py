@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -19,7 +20,7 @@ from beyan.jsonio import read_json
 from beyan.schema.v1 import CONFIGS, SCHEMA_VERSION, SPLITS
 from beyan.transforms.adjudication import POLICIES
 from beyan.validation.annotations import check_annotations
-from beyan.validation.background import read_ahead
+from beyan.validation.background import Background, read_ahead
 from beyan.validation.reading import parquet_groups, table_groups
 from beyan.validation.tables import RowChecker, check_schema, detect_config
 from beyan.writers.manifest import file_sha256
@@ -165,13 +166,22 @@ class _Hashes:
     """sha256 of files, each computed once per validation (manifest and croissant.json list the same files)."""
 
     def __init__(self) -> None:
-        self._known: dict[Path, str] = {}
+        self._known: dict[Path, str | Background[str]] = {}
+
+    def prefetch(self, paths: Iterable[Path]) -> None:
+        """Start hashing every other file (largest first) beside the caller, who hashes the others when asked."""
+        files = sorted({path.resolve() for path in paths if path.is_file()}, key=lambda p: -p.stat().st_size)
+        for path in files[::2]:
+            self._known[path] = Background(partial(file_sha256, path))
 
     def of(self, path: Path) -> str:
         key = path.resolve()
-        if key not in self._known:
-            self._known[key] = file_sha256(path)
-        return self._known[key]
+        known = self._known.get(key)
+        if known is None:
+            known = self._known[key] = file_sha256(path)
+        elif isinstance(known, Background):
+            known = self._known[key] = known.result()
+        return known
 
 
 def validate_dataset(folder: Path, *, issues: Issues) -> int:
@@ -220,7 +230,11 @@ def validate_dataset(folder: Path, *, issues: Issues) -> int:
                         )
                         continue
                     listed.setdefault((name, entry.get("split")), []).append(resolved)
-    for relative, expected in sorted((manifest.get("outputs") or {}).items()):
+    outputs = sorted((manifest.get("outputs") or {}).items())
+    hashes.prefetch(
+        folder / r for r, _ in outputs if not PurePosixPath(r).is_absolute() and ".." not in PurePosixPath(r).parts
+    )
+    for relative, expected in outputs:
         path = _safe_relative(folder, relative, issues, (str(manifest_path), "outputs"))
         if path is None:
             continue
@@ -385,7 +399,7 @@ def _check_croissant(folder: Path, issues: Issues, hashes: _Hashes) -> None:
             )
 
 
-BATCH_ROWS = {"statements": 20_000, "articles": 2_000}  # rows at a time: memory stays flat whatever the size
+BATCH_ROWS = {"statements": 20_000, "articles": 1_000}  # rows at a time: memory stays flat whatever the size
 NESTING_COLUMNS = ["statement_id", "article_id", "parent_statement_id", "content_spans"]
 
 
