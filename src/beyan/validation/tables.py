@@ -141,6 +141,8 @@ def _pattern_misses(values: pa.ChunkedArray | pa.Array, pattern: str) -> pa.Chun
     Statement rows repeat their article's id and date; a regular expression costs far more
     than finding the distinct values, so those columns are matched once per distinct value.
     """
+    if isinstance(values, pa.ChunkedArray):  # RE2 compiles the pattern once per chunk: one chunk is cheaper
+        values = values.combine_chunks()
     sample = values.slice(0, 512)
     if len(pc.unique(sample)) * 2 > len(sample):  # mostly distinct (statement ids): match every value
         return pc.invert(pc.match_substring_regex(values, pattern))
