@@ -135,18 +135,23 @@ def measure_peer(folder: Path) -> dict[str, Any]:
 
 # Phases of the validator, by the function that does each (exclusive time: nested phases are subtracted).
 # (module, attribute as used from that module, label); a generator's time is its consumer's waiting.
+# Each phase is timed in the thread that runs it: the checking thread, the worker or the reader.
 PHASES: tuple[tuple[str, str, str], ...] = (
     ("checks", "file_sha256", "sha256 of every output file (manifest, croissant.json)"),
     ("checks", "_Placement.check", "split assignment, group by group"),
-    ("checks", "read_ahead", "waiting for the reader thread (Parquet decoding not overlapped)"),
-    ("background", "Background.result", "waiting for the worker threads (spans, text hashes)"),
+    ("reading", "table_groups", "Parquet decoding, groups of rows"),
+    ("checks", "read_ahead", "waiting for the reader thread"),
+    ("background", "Background.result", "waiting for the worker thread"),
     ("checks", "_nesting_columns", "nesting: ids and content offsets kept per group"),
     ("tables", "RowChecker.check_nesting", "nesting: parents exist, same article, cover the child"),
     ("tables", "RowChecker.check_nulls_and_labels", "nulls, labels, patterns, minimums (pyarrow.compute)"),
-    ("tables", "RowChecker._report_spans", "spans: report the spans with a problem (checked in a worker thread)"),
+    ("tables", "check_context_spans", "spans of statement rows: offsets, ranges, texts (vectorised)"),
+    ("tables", "check_span_columns", "spans of nested statements: offsets, ranges, texts (vectorised)"),
+    ("tables", "RowChecker._report_spans", "spans: report those with a problem"),
     ("tables", "RowChecker._check_published", "publication dates"),
     ("tables", "RowChecker._check_languages", "language tags"),
-    ("tables", "RowChecker._check_text_hashes", "article text sha256 (articles config)"),
+    ("tables", "utf8_digests", "article text sha256 (articles config)"),
+    ("tables", "RowChecker._check_text_hashes", "article text sha256: compare"),
     ("tables", "RowChecker._check_text_lengths", "article text lengths (articles config)"),
     ("tables", "RowChecker.check_statements", "statement rows: duplicate ids, content, speaker, id prefixes"),
     ("tables", "RowChecker.check_articles", "article rows: duplicate ids, nested flatten, wrong article"),
@@ -154,36 +159,53 @@ PHASES: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def measure_phases(folder: Path) -> dict[str, Any]:
-    """``validate(folder)`` with timers around its phases: exclusive wall and main-thread CPU seconds per phase.
+def _thread_role() -> str:
+    import threading
 
-    CPU is ``time.thread_time`` of the checking thread, so the reader thread's decoding is
-    not counted in the phases (it is in the run's process CPU time).
+    name = threading.current_thread().name
+    if threading.current_thread() is threading.main_thread():
+        return "checking"
+    return "worker" if name.startswith("beyan-validate-worker") else "reader" if "reader" in name else name
+
+
+def measure_phases(folder: Path) -> dict[str, Any]:
+    """``validate(folder)`` with timers around its phases: exclusive wall and CPU seconds per phase and thread.
+
+    CPU is ``time.thread_time`` of the thread running the phase (the checking thread, the
+    worker thread or the reader thread); waiting for another thread costs wall time only.
     """
     import functools
     import importlib
     import inspect
+    import threading
 
     from beyan.validation import validate
 
     clocks = (time.perf_counter, time.thread_time)
-    exclusive: dict[str, list[float]] = {}
-    calls: dict[str, int] = {}
-    stack: list[list[float]] = []  # [wall start, cpu start, nested wall, nested cpu]
+    exclusive: dict[tuple[str, str], list[float]] = {}
+    calls: dict[tuple[str, str], int] = {}
+    local = threading.local()  # each thread's stack of [wall start, cpu start, nested wall, nested cpu]
+
+    def stack() -> list[list[float]]:
+        if not hasattr(local, "stack"):
+            local.stack = []
+        return local.stack  # type: ignore[no-any-return]
 
     def enter() -> None:
-        stack.append([clocks[0](), clocks[1](), 0.0, 0.0])
+        stack().append([clocks[0](), clocks[1](), 0.0, 0.0])
 
     def leave(name: str) -> None:
-        wall0, cpu0, nested_wall, nested_cpu = stack.pop()
+        frames = stack()
+        wall0, cpu0, nested_wall, nested_cpu = frames.pop()
         wall, cpu = clocks[0]() - wall0, clocks[1]() - cpu0
-        own = exclusive.setdefault(name, [0.0, 0.0])
+        key = (name, _thread_role())
+        own = exclusive.setdefault(key, [0.0, 0.0])
         own[0] += wall - nested_wall
         own[1] += cpu - nested_cpu
-        calls[name] = calls.get(name, 0) + 1
-        if stack:
-            stack[-1][2] += wall
-            stack[-1][3] += cpu
+        calls[key] = calls.get(key, 0) + 1
+        if frames:
+            frames[-1][2] += wall
+            frames[-1][3] += cpu
 
     def timed(name: str, function: Any) -> Any:
         if inspect.isgeneratorfunction(function):
@@ -227,22 +249,26 @@ def measure_phases(folder: Path) -> dict[str, Any]:
     wall0, cpu0, process0 = clocks[0](), clocks[1](), time.process_time()
     result = validate(folder)
     total, total_cpu, process_cpu = clocks[0]() - wall0, clocks[1]() - cpu0, time.process_time() - process0
+    labels = {attribute: label for _module, attribute, label in PHASES}
     phases = [
         {
-            "phase": label,
+            "phase": labels[attribute],
             "function": attribute,
-            "seconds": exclusive.get(attribute, [0.0, 0.0])[0],
-            "cpu_seconds": exclusive.get(attribute, [0.0, 0.0])[1],
-            "calls": calls.get(attribute, 0),
+            "thread": thread,
+            "seconds": own[0],
+            "cpu_seconds": own[1],
+            "calls": calls[(attribute, thread)],
         }
-        for _module, attribute, label in PHASES
+        for (attribute, thread), own in sorted(exclusive.items(), key=lambda item: (item[0][1], -item[1][1]))
     ]
+    checking = [p for p in phases if p["thread"] == "checking"]
     phases.append(
         {
             "phase": "other (detect kind, card YAML, glue)",
             "function": "-",
-            "seconds": total - sum(p["seconds"] for p in phases),
-            "cpu_seconds": total_cpu - sum(p["cpu_seconds"] for p in phases),
+            "thread": "checking",
+            "seconds": total - sum(p["seconds"] for p in checking),
+            "cpu_seconds": total_cpu - sum(p["cpu_seconds"] for p in checking),
             "calls": 0,
         }
     )
@@ -250,6 +276,10 @@ def measure_phases(folder: Path) -> dict[str, Any]:
         "seconds": total,
         "cpu_seconds": total_cpu,
         "process_cpu_seconds": process_cpu,
+        "thread_cpu_seconds": {
+            role: sum(p["cpu_seconds"] for p in phases if p["thread"] == role)
+            for role in ("checking", "worker", "reader")
+        },
         "spans": result.spans_checked,
         "phases": phases,
         "peak_rss_mb": _peak_rss_mb(),
@@ -283,7 +313,7 @@ def measure_profile(folder: Path, top: int = 20) -> dict[str, Any]:
     return {"seconds": seconds, "top": rows[:top]}
 
 
-SPAN_PHASES = ("RowChecker._report_spans",)
+SPAN_PHASES = ("check_context_spans", "check_span_columns", "RowChecker._report_spans")
 WORKERS = {"beyan": measure_beyan, "peer": measure_peer, "phases": measure_phases, "profile": measure_profile}
 
 
@@ -444,15 +474,15 @@ def render(report: dict[str, Any]) -> str:
         ph = report["phases"]
         lines += [
             "",
-            f"phases of validate(), exclusive time; CPU of the checking thread "
-            f"(this run: {ph['seconds']:.2f} s wall, {ph['cpu_seconds']:.2f} s CPU of the checking thread, "
-            f"{ph.get('process_cpu_seconds', 0):.2f} s CPU of the process):",
-            f"  {'wall s':>8} {'CPU s':>8} {'CPU %':>6}",
+            f"phases of validate(), exclusive time per thread (this run: {ph['seconds']:.2f} s wall, "
+            f"{ph.get('process_cpu_seconds', 0):.2f} s CPU of the process; by thread: "
+            + ", ".join(f"{role} {cpu:.2f} s" for role, cpu in (ph.get("thread_cpu_seconds") or {}).items())
+            + "):",
+            f"  {'wall s':>8} {'CPU s':>8}  {'thread':8}",
         ]
         for phase in ph["phases"]:
-            share = 100 * phase["cpu_seconds"] / ph["cpu_seconds"]
             lines.append(
-                f"  {phase['seconds']:8.2f} {phase['cpu_seconds']:8.2f} {share:6.1f}"
+                f"  {phase['seconds']:8.2f} {phase['cpu_seconds']:8.2f}  {phase.get('thread', ''):8}"
                 f"  {phase['phase']} [{phase['function']}]"
             )
         if report.get("span_phase_cpu_seconds"):
