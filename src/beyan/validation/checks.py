@@ -9,6 +9,7 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -323,7 +324,8 @@ class _ConfigIds:
             self.chunks.append(pc.struct_field(pc.list_flatten(table.column("statements")), "statement_id"))
 
     def digest(self, ids: set[str]) -> None:
-        self.count, self.fingerprint = len(ids), sum(map(hash, ids))
+        hashes = np.fromiter(map(hash, ids), dtype=np.int64, count=len(ids))
+        self.count, self.fingerprint = len(ids), int(hashes.view(np.uint64).sum())  # modulo 2^64
         if self.chunks is None:
             self.live = ids
 
@@ -482,12 +484,14 @@ def _check_parquet(
     """Schema, then rows in batches (article text read as a dictionary: once per article, not per row)."""
     where = (str(path),)
     try:
-        schema = pq.read_schema(path)
+        metadata = pq.read_metadata(path)  # parsed once, for the schema check and for the reading
+        schema = metadata.schema.to_arrow_schema()
         config = _config_of(schema, config, issues, where)
         if config is None:
             return 0, 0
         statements = config == "statements"
-        tables = parquet_groups(path, rows=BATCH_ROWS[config], dictionary=["article_text"] if statements else None)
+        dictionary = ["article_text"] if statements else None
+        tables = parquet_groups(path, rows=BATCH_ROWS[config], dictionary=dictionary, metadata=metadata)
         nesting: list[pa.Table] = []
         rows, spans = _check_batches(
             read_ahead(tables), config, checker, where, nesting=nesting, placement=placement, ids=ids

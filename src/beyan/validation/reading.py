@@ -13,15 +13,18 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 
-def parquet_groups(path: Path, *, rows: int, dictionary: list[str] | None = None) -> Iterator[pa.Table]:
+def parquet_groups(
+    path: Path, *, rows: int, dictionary: list[str] | None = None, metadata: pq.FileMetaData | None = None
+) -> Iterator[pa.Table]:
     """The file's rows as tables of about ``rows`` rows each, in file order.
 
     ``dictionary`` columns stay dictionary-encoded as stored (a repeated text is decoded
     once per row group). ``pre_buffer`` is off: buffering whole row groups ahead only
     raised peak memory, with no gain on a local file. Decoding uses one thread (the
     caller's): the reading already runs beside the checks, and more threads only cost CPU.
+    ``metadata``, when the caller has read the file's footer already, is not read again.
     """
-    handle = pq.ParquetFile(path, read_dictionary=dictionary, pre_buffer=False)
+    handle = pq.ParquetFile(path, metadata=metadata, read_dictionary=dictionary, pre_buffer=False)
     return _returning_memory(table_groups(handle.iter_batches(batch_size=rows, use_threads=False), rows=rows))
 
 
