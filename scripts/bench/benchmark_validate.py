@@ -9,8 +9,10 @@ Steps, each measured in its own child process (so peak RSS belongs to that step 
    len(text)`` and ``text[start:end] == span text`` for the four span columns of both
    configs (statement rows against ``article_text``, nested statements against ``text``);
 4. ``phases``: ``validate(folder)`` again with cheap timers around the validator's phases
-   (exclusive wall time per phase; a few hundred timer calls in all);
-5. ``profile``: ``validate(folder)`` under cProfile: the functions where the time goes.
+   (exclusive wall time and CPU time per phase, in the thread that runs it: the checking
+   thread, the worker thread or the Parquet reader thread; a few thousand timer calls);
+5. ``profile``: ``validate(folder)`` under cProfile (the checking thread only): the
+   functions where its time goes.
 
 Speed is reported as spans checked per second and as ratios against the peer, never as
 pass/fail thresholds. Usage: scripts/benchmark-validate [--statements N] [--keep] [--json]

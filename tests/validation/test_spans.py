@@ -137,7 +137,7 @@ def test_texts_by_row_reads_each_dictionary_once() -> None:
     assert [texts.text(i) for i in range(len(texts))] == ["Köprü", "😀 açıldı", "Yol 𐰀"]
 
 
-def test_texts_by_row_of_plain_strings() -> None:
-    texts, rows = texts_by_row(pa.chunked_array([pa.array(["a", None]), pa.array(["ğ"])]))
-    assert rows.tolist() == [0, -1, 2]
-    assert texts.text(2) == "ğ"
+def test_texts_by_row_of_plain_strings_keeps_each_distinct_text_once() -> None:
+    texts, rows = texts_by_row(pa.chunked_array([pa.array(["Köprü 😀", None, "ğ"]), pa.array(["ğ", "Köprü 😀"])]))
+    assert len(texts) == 2
+    assert [texts.text(r) if r >= 0 else None for r in rows.tolist()] == ["Köprü 😀", None, "ğ", "ğ", "Köprü 😀"]

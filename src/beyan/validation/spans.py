@@ -65,11 +65,11 @@ def texts_by_row(column: pa.ChunkedArray) -> tuple[Utf8Texts, Ints]:
     """The distinct texts of a text column and, per row, the index of its text (-1 for null).
 
     A dictionary column (``article_text`` read with ``read_dictionary``) gives each chunk's
-    dictionary once, so an article's text is mapped once per row group, not once per row.
+    dictionary once, so an article's text is mapped once per row group, not once per row;
+    a plain column (a ``datasets`` table) is dictionary-encoded first, for the same reason.
     """
     if not pa.types.is_dictionary(column.type):
-        texts = Utf8Texts.concatenated(column.chunks)
-        return texts, np.where(texts.valid, np.arange(len(texts)), -1)
+        column = pa.chunked_array([pa.chunked_array(pc.dictionary_encode(column)).combine_chunks()])
     rows, base = [], 0
     for chunk in column.chunks:
         rows.append(np.where(valid(chunk.indices), numbers(chunk.indices) + base, -1))
