@@ -267,7 +267,7 @@ def validate_dataset(folder: Path, *, issues: Issues) -> int:
     statement_ids: dict[str, _ConfigIds] = {}
     for config in CONFIGS:
         checker = RowChecker(issues)
-        kept = statement_ids[config] = _ConfigIds(chunks=None if config == list(CONFIGS)[-1] else [])
+        kept = statement_ids[config] = _ConfigIds(config, keep_set=config == list(CONFIGS)[-1])
         for split in SPLITS:
             rows = 0
             for path in listed.get((config, split), []):
@@ -306,36 +306,45 @@ class _ConfigIds:
     The checker's set of ids (some 100 bytes per id as Python strings) is needed while its
     config is checked. For the first config, only its size and the sum of the ids' hashes
     are kept afterwards (equal sets have equal sums; unequal ones of the same size, with a
-    chance of about 2^-64), with the ids as Arrow strings (``chunks``), turned back into a
-    set only if the two configs differ. The last config keeps its set: nothing follows it.
+    chance of about 2^-64), and the files read: if the two configs differ, the ids are read
+    again from the same groups of the same files. The last config keeps its set.
     """
 
-    chunks: list[pa.Array | pa.ChunkedArray] | None
+    config: str
+    keep_set: bool
+    files: list[Path] = field(default_factory=list)
     count: int = 0
     fingerprint: int = 0
     live: set[str] | None = None
 
-    def keep(self, table: pa.Table, config: str) -> None:
-        if self.chunks is None:
-            return
-        if config == "statements":
-            self.chunks.append(table.column("statement_id"))
-        else:
-            self.chunks.append(pc.struct_field(pc.list_flatten(table.column("statements")), "statement_id"))
-
     def digest(self, ids: set[str]) -> None:
         hashes = np.fromiter(map(hash, ids), dtype=np.int64, count=len(ids))
         self.count, self.fingerprint = len(ids), int(hashes.view(np.uint64).sum())  # modulo 2^64
-        if self.chunks is None:
+        if self.keep_set:
             self.live = ids
 
     def differs(self, other: _ConfigIds) -> bool:
         return (self.count, self.fingerprint) != (other.count, other.fingerprint) and self.ids() != other.ids()
 
     def ids(self) -> set[str]:
+        """The ids the checker saw: the groups it was given, up to where a file stopped being readable."""
         if self.live is not None:
             return self.live
-        return {value for chunk in self.chunks or [] for value in chunk.to_pylist()}
+        found: set[str] = set()
+        statements = self.config == "statements"
+        for path in self.files:
+            groups = parquet_groups(path, rows=BATCH_ROWS[self.config], dictionary=_DICTIONARY[self.config])
+            try:
+                for table in groups:
+                    column = (
+                        table.column("statement_id")
+                        if statements
+                        else pc.struct_field(pc.list_flatten(table.column("statements")), "statement_id")
+                    )
+                    found.update(column.to_pylist())
+            except (OSError, pa.ArrowInvalid):
+                pass
+        return found
 
 
 @dataclass(slots=True)
@@ -403,6 +412,7 @@ def _check_croissant(folder: Path, issues: Issues, hashes: _Hashes) -> None:
 
 BATCH_ROWS = {"statements": 20_000, "articles": 1_000}  # rows at a time: memory stays flat whatever the size
 NESTING_COLUMNS = ["statement_id", "article_id", "parent_statement_id", "content_spans"]
+_DICTIONARY: dict[str, list[str] | None] = {"statements": ["article_text"], "articles": None}  # read as stored
 
 
 def _check_batches(
@@ -413,21 +423,17 @@ def _check_batches(
     *,
     nesting: list[pa.Table] | None = None,
     placement: _Placement | None = None,
-    ids: _ConfigIds | None = None,
 ) -> tuple[int, int]:
     """Row checks, one table of rows at a time; returns (rows, spans checked).
 
     With ``nesting``, the columns the nesting check needs are kept from each table (content
     spans without their text); with ``placement``, each table's articles are looked up in
-    the split assignment; with ``ids``, its statement ids are kept as Arrow strings: the
-    file need not be read a second time for any of them.
+    the split assignment: the file need not be read a second time for either.
     """
     rows, before = 0, checker.spans_checked
     for table in tables:
         if placement is not None:
             placement.check(table.column("article_id"), rows)
-        if ids is not None:
-            ids.keep(table, config)
         checker.offset = rows
         if config == "statements":
             checker.check_statements(table, where)
@@ -490,12 +496,11 @@ def _check_parquet(
         if config is None:
             return 0, 0
         statements = config == "statements"
-        dictionary = ["article_text"] if statements else None
-        tables = parquet_groups(path, rows=BATCH_ROWS[config], dictionary=dictionary, metadata=metadata)
+        if ids is not None:
+            ids.files.append(path)
+        tables = parquet_groups(path, rows=BATCH_ROWS[config], dictionary=_DICTIONARY[config], metadata=metadata)
         nesting: list[pa.Table] = []
-        rows, spans = _check_batches(
-            read_ahead(tables), config, checker, where, nesting=nesting, placement=placement, ids=ids
-        )
+        rows, spans = _check_batches(read_ahead(tables), config, checker, where, nesting=nesting, placement=placement)
         if statements:
             checker.check_nesting(
                 pa.concat_tables(nesting) if nesting else _nesting_columns(schema.empty_table()), where
