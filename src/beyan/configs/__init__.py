@@ -41,6 +41,9 @@ class ConfigSpec:
     description: str
     hydrate: Hydrate = _no_text
     text_column: str = ""  # the column that is null in standoff rows ("": none)
+    # Columns whose values repeat across rows (an article's text on each of its statements): read
+    # as Arrow dictionaries, so each distinct value is decoded, hashed and checked once.
+    dictionary_columns: tuple[str, ...] = ()
     dataset_rows: Callable[[], list[dict[str, Any]]] | None = None
     summarize: Callable[[list[dict[str, Any]]], Summary] | None = None
     merge: Callable[[Summary, Summary], Summary] | None = None
