@@ -36,7 +36,9 @@ class ConfigSpec:
 
     name: str
     rows: Rows
-    check: str  # the RowChecker method that checks a batch of its rows
+    # How ``validate`` checks a batch (an Arrow table) of its rows: the name of a RowChecker
+    # method, or a function (checker, table, where) of the config's own module.
+    check: str | Callable[[Any, Any, tuple[str, ...]], None]
     batch_rows: int  # rows checked at a time: memory stays flat whatever the size
     description: str
     hydrate: Hydrate = _no_text

@@ -419,7 +419,8 @@ def _check_batches(
     the split assignment: the file need not be read a second time for either.
     """
     rows, before = 0, checker.spans_checked
-    check = getattr(checker, SPECS[config].check)
+    spec_check = SPECS[config].check
+    check = getattr(checker, spec_check) if isinstance(spec_check, str) else partial(spec_check, checker)
     for table in tables:
         if placement is not None:
             placement.check(table.column("article_id"), rows)
