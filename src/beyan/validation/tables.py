@@ -485,11 +485,12 @@ class RowChecker:
     # ---------------------------------------------------------------- tokens and labels (beyan.tokens.checks)
 
     def check_tokens(self, table: pa.Table, where: tuple[str, ...]) -> None:
-        if self.token_rows is None:
-            self.token_rows = TokenRowChecker(self.issues)
+        if self.token_rows is None:  # sharing the checker's id sets: nothing to merge after each group
+            self.token_rows = TokenRowChecker(
+                self.issues, article_ids=self.article_ids, statement_ids=self.statement_ids
+            )
         self.check_nulls_and_labels(table, self.schema.configs["tokens"], table.column("article_id").to_pylist(), where)
         self.token_rows.check(table, where, offset=self.offset)
-        self.statement_ids |= self.token_rows.statement_ids
 
     def check_labels(self, table: pa.Table, where: tuple[str, ...]) -> None:
         check_label_table(table.to_pylist(), self.issues, where)
