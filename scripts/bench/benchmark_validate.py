@@ -9,8 +9,10 @@ Steps, each measured in its own child process (so peak RSS belongs to that step 
    len(text)`` and ``text[start:end] == span text`` for the four span columns of both
    configs (statement rows against ``article_text``, nested statements against ``text``);
 4. ``phases``: ``validate(folder)`` again with cheap timers around the validator's phases
-   (exclusive wall time per phase; a few hundred timer calls in all);
-5. ``profile``: ``validate(folder)`` under cProfile: the functions where the time goes.
+   (exclusive wall time and CPU time per phase, in the thread that runs it: the checking
+   thread, the worker thread or the Parquet reader thread; a few thousand timer calls);
+5. ``profile``: ``validate(folder)`` under cProfile (the checking thread only): the
+   functions where its time goes.
 
 Speed is reported as spans checked per second and as ratios against the peer, never as
 pass/fail thresholds. Usage: scripts/benchmark-validate [--statements N] [--keep] [--json]
@@ -134,81 +136,152 @@ def measure_peer(folder: Path) -> dict[str, Any]:
 
 
 # Phases of the validator, by the function that does each (exclusive time: nested phases are subtracted).
+# (module, attribute as used from that module, label); a generator's time is its consumer's waiting.
+# Each phase is timed in the thread that runs it: the checking thread, the worker or the reader.
 PHASES: tuple[tuple[str, str, str], ...] = (
-    ("checks", "file_sha256", "manifest: sha256 of every output"),
-    ("checks", "_read_parquet", "read Parquet (pq.read_table, whole file)"),
-    ("checks", "check_schema", "schema + features check"),
-    ("RowChecker", "check_nulls_and_labels", "null / label / pattern checks (pyarrow.compute)"),
-    ("RowChecker", "_check_context_spans", "span checks: dictionary-encode article_text, to_pylist"),
-    ("RowChecker", "_check_span_column", "span checks: per-span Python loop (both configs)"),
-    ("RowChecker", "_check_nesting", "nesting (parent covers child)"),
-    ("RowChecker", "_check_published", "published dates (per row)"),
-    ("RowChecker", "_check_languages", "language tags"),
-    ("RowChecker", "check_statements", "statement rows: ids, missing content/speaker, id prefixes"),
-    ("RowChecker", "check_articles", "article rows: ids, text sha256/length, nested flatten"),
-    ("checks", "validate_dataset", "dataset: card, split assignment loop, counts, config match"),
+    ("checks", "file_sha256", "sha256 of every output file (manifest, croissant.json)"),
+    ("checks", "_Placement.check", "split assignment, group by group"),
+    ("reading", "table_groups", "Parquet decoding, groups of rows"),
+    ("checks", "read_ahead", "waiting for the reader thread"),
+    ("background", "Background.result", "waiting for the worker thread"),
+    ("checks", "_nesting_columns", "nesting: ids and content offsets kept per group"),
+    ("tables", "RowChecker.check_nesting", "nesting: parents exist, same article, cover the child"),
+    ("tables", "RowChecker.check_nulls_and_labels", "nulls, labels, patterns, minimums (pyarrow.compute)"),
+    ("tables", "check_context_spans", "spans of statement rows: offsets, ranges, texts (vectorised)"),
+    ("tables", "check_span_columns", "spans of nested statements: offsets, ranges, texts (vectorised)"),
+    ("tables", "RowChecker._report_spans", "spans: report those with a problem"),
+    ("tables", "RowChecker._check_published", "publication dates"),
+    ("tables", "RowChecker._check_languages", "language tags"),
+    ("tables", "utf8_digests", "article text sha256 (articles config)"),
+    ("tables", "RowChecker._check_text_hashes", "article text sha256: compare"),
+    ("tables", "RowChecker._check_text_lengths", "article text lengths (articles config)"),
+    ("tables", "RowChecker.check_statements", "statement rows: duplicate ids, content, speaker, id prefixes"),
+    ("tables", "RowChecker.check_articles", "article rows: duplicate ids, nested flatten, wrong article"),
+    ("checks", "validate_dataset", "dataset: card, manifest, counts, config match"),
 )
 
 
+def _thread_role() -> str:
+    import threading
+
+    name = threading.current_thread().name
+    if threading.current_thread() is threading.main_thread():
+        return "checking"
+    return "worker" if name.startswith("beyan-validate-worker") else "reader" if "reader" in name else name
+
+
 def measure_phases(folder: Path) -> dict[str, Any]:
-    """``validate(folder)`` with timers around its phases: exclusive wall and CPU seconds per phase."""
+    """``validate(folder)`` with timers around its phases: exclusive wall and CPU seconds per phase and thread.
+
+    CPU is ``time.thread_time`` of the thread running the phase (the checking thread, the
+    worker thread or the reader thread); waiting for another thread costs wall time only.
+    """
     import functools
+    import importlib
+    import inspect
+    import threading
 
-    from beyan.validation import checks, tables, validate
+    from beyan.validation import validate
 
-    clocks = (time.perf_counter, time.process_time)
-    exclusive: dict[str, list[float]] = {}
-    calls: dict[str, int] = {}
-    stack: list[list[float]] = []  # [wall start, cpu start, nested wall, nested cpu]
+    clocks = (time.perf_counter, time.thread_time)
+    exclusive: dict[tuple[str, str], list[float]] = {}
+    calls: dict[tuple[str, str], int] = {}
+    local = threading.local()  # each thread's stack of [wall start, cpu start, nested wall, nested cpu]
+
+    def stack() -> list[list[float]]:
+        if not hasattr(local, "stack"):
+            local.stack = []
+        return local.stack  # type: ignore[no-any-return]
+
+    def enter() -> None:
+        stack().append([clocks[0](), clocks[1](), 0.0, 0.0])
+
+    def leave(name: str) -> None:
+        frames = stack()
+        wall0, cpu0, nested_wall, nested_cpu = frames.pop()
+        wall, cpu = clocks[0]() - wall0, clocks[1]() - cpu0
+        key = (name, _thread_role())
+        own = exclusive.setdefault(key, [0.0, 0.0])
+        own[0] += wall - nested_wall
+        own[1] += cpu - nested_cpu
+        calls[key] = calls.get(key, 0) + 1
+        if frames:
+            frames[-1][2] += wall
+            frames[-1][3] += cpu
 
     def timed(name: str, function: Any) -> Any:
+        if inspect.isgeneratorfunction(function):
+
+            @functools.wraps(function)
+            def generator(*args: Any, **kwargs: Any) -> Any:
+                items = function(*args, **kwargs)
+                while True:
+                    enter()
+                    try:
+                        item = next(items)
+                    except StopIteration:
+                        return
+                    finally:
+                        leave(name)
+                    yield item
+
+            return generator
+
         @functools.wraps(function)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            stack.append([clocks[0](), clocks[1](), 0.0, 0.0])
+            enter()
             try:
                 return function(*args, **kwargs)
             finally:
-                wall0, cpu0, nested_wall, nested_cpu = stack.pop()
-                wall, cpu = clocks[0]() - wall0, clocks[1]() - cpu0
-                own = exclusive.setdefault(name, [0.0, 0.0])
-                own[0] += wall - nested_wall
-                own[1] += cpu - nested_cpu
-                calls[name] = calls.get(name, 0) + 1
-                if stack:
-                    stack[-1][2] += wall
-                    stack[-1][3] += cpu
+                leave(name)
 
         return wrapper
 
-    for owner, attribute, _label in PHASES:
-        target = tables.RowChecker if owner == "RowChecker" else checks
-        setattr(target, attribute, timed(attribute, getattr(target, attribute)))
+    for module_name, attribute, _label in PHASES:
+        owner: Any = importlib.import_module(f"beyan.validation.{module_name}")
+        *path, name = attribute.split(".")
+        for part in path:
+            owner = getattr(owner, part)
+        original = inspect.getattr_static(owner, name)
+        if isinstance(original, classmethod):
+            setattr(owner, name, classmethod(timed(attribute, original.__func__)))
+        else:
+            setattr(owner, name, timed(attribute, original))
     _import_validator()
-    wall0, cpu0 = clocks[0](), clocks[1]()
+    wall0, cpu0, process0 = clocks[0](), clocks[1](), time.process_time()
     result = validate(folder)
-    total, total_cpu = clocks[0]() - wall0, clocks[1]() - cpu0
+    total, total_cpu, process_cpu = clocks[0]() - wall0, clocks[1]() - cpu0, time.process_time() - process0
+    labels = {attribute: label for _module, attribute, label in PHASES}
     phases = [
         {
-            "phase": label,
+            "phase": labels[attribute],
             "function": attribute,
-            "seconds": exclusive.get(attribute, [0.0, 0.0])[0],
-            "cpu_seconds": exclusive.get(attribute, [0.0, 0.0])[1],
-            "calls": calls.get(attribute, 0),
+            "thread": thread,
+            "seconds": own[0],
+            "cpu_seconds": own[1],
+            "calls": calls[(attribute, thread)],
         }
-        for _owner, attribute, label in PHASES
+        for (attribute, thread), own in sorted(exclusive.items(), key=lambda item: (item[0][1], -item[1][1]))
     ]
+    checking = [p for p in phases if p["thread"] == "checking"]
     phases.append(
         {
             "phase": "other (detect kind, card YAML, glue)",
             "function": "-",
-            "seconds": total - sum(p["seconds"] for p in phases),
-            "cpu_seconds": total_cpu - sum(p["cpu_seconds"] for p in phases),
+            "thread": "checking",
+            "seconds": total - sum(p["seconds"] for p in checking),
+            "cpu_seconds": total_cpu - sum(p["cpu_seconds"] for p in checking),
             "calls": 0,
         }
     )
     return {
         "seconds": total,
         "cpu_seconds": total_cpu,
+        "process_cpu_seconds": process_cpu,
+        "thread_cpu_seconds": {
+            role: sum(p["cpu_seconds"] for p in phases if p["thread"] == role)
+            for role in ("checking", "worker", "reader")
+        },
         "spans": result.spans_checked,
         "phases": phases,
         "peak_rss_mb": _peak_rss_mb(),
@@ -242,6 +315,7 @@ def measure_profile(folder: Path, top: int = 20) -> dict[str, Any]:
     return {"seconds": seconds, "top": rows[:top]}
 
 
+SPAN_PHASES = ("check_context_spans", "check_span_columns", "RowChecker._report_spans")
 WORKERS = {"beyan": measure_beyan, "peer": measure_peer, "phases": measure_phases, "profile": measure_profile}
 
 
@@ -359,11 +433,7 @@ def run(
         report["ratio_beyan_over_peer"] = report["spans_per_second"]["beyan"] / report["spans_per_second"]["peer"]
         report["ratio_beyan_over_peer_cpu"] = (b["spans"] / b["cpu_seconds"]) / (p["spans"] / p["cpu_seconds"])
         if profile:
-            span_cpu = sum(
-                ph["cpu_seconds"]
-                for ph in report["phases"]["phases"]
-                if ph["function"] in ("_check_context_spans", "_check_span_column")
-            )
+            span_cpu = sum(ph["cpu_seconds"] for ph in report["phases"]["phases"] if ph["function"] in SPAN_PHASES)
             report["span_phase_cpu_seconds"] = span_cpu
             report["ratio_span_phase_over_peer_cpu"] = (p["cpu_seconds"] / span_cpu) if span_cpu else None
         report["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
@@ -406,14 +476,15 @@ def render(report: dict[str, Any]) -> str:
         ph = report["phases"]
         lines += [
             "",
-            f"phases of validate(), exclusive time "
-            f"(this run: {ph['seconds']:.2f} s wall, {ph['cpu_seconds']:.2f} s CPU):",
-            f"  {'wall s':>8} {'CPU s':>8} {'CPU %':>6}",
+            f"phases of validate(), exclusive time per thread (this run: {ph['seconds']:.2f} s wall, "
+            f"{ph.get('process_cpu_seconds', 0):.2f} s CPU of the process; by thread: "
+            + ", ".join(f"{role} {cpu:.2f} s" for role, cpu in (ph.get("thread_cpu_seconds") or {}).items())
+            + "):",
+            f"  {'wall s':>8} {'CPU s':>8}  {'thread':8}",
         ]
         for phase in ph["phases"]:
-            share = 100 * phase["cpu_seconds"] / ph["cpu_seconds"]
             lines.append(
-                f"  {phase['seconds']:8.2f} {phase['cpu_seconds']:8.2f} {share:6.1f}"
+                f"  {phase['seconds']:8.2f} {phase['cpu_seconds']:8.2f}  {phase.get('thread', ''):8}"
                 f"  {phase['phase']} [{phase['function']}]"
             )
         if report.get("span_phase_cpu_seconds"):

@@ -76,7 +76,7 @@ def test_stream_groups_equal_the_builds_groups(monkeypatch: pytest.MonkeyPatch, 
     batch = near_duplicate_groups(texts)
     groups_stream: dict[str, set[str]] = {}
     for article_id, _ in texts:
-        root = index._group_min[index._find(index._ids.index(article_id))]
+        root = index._group_min[index._groups.find(index._ids.index(article_id))]
         groups_stream.setdefault(root, set()).add(article_id)
     stream_partition = {frozenset(g) for g in groups_stream.values() if len(g) > 1}
     batch_partition: dict[str, set[str]] = {}

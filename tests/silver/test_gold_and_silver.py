@@ -153,11 +153,6 @@ def test_silver_rows_pass_their_checks_and_broken_ones_are_located(raw: Raw, tmp
     assert located.location == (str(broken), f"row 3 ({rows[3]['statement_id']})", "text_sha256")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=KeyError,
-    reason="beyan validate needs the silver hook in beyan/validation (docs/silver.md); remove this mark when it is in",
-)
 def test_beyan_validate_passes_on_silver(raw: Raw, tmp_path: Path) -> None:
     from beyan.validation import validate
 

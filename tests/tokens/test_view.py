@@ -242,6 +242,10 @@ def test_tokens_of_another_dataset_are_a_config_mismatch(seed_dist: Path, tmp_pa
         (lambda r: r["content_tags"][1].__setitem__(0, 7), "invalid-tags", ("content_tags",)),
         (lambda r: r["spans"][0].update(statement=99), "invalid-value", ("spans[0]",)),
         (lambda r: r["sentence_starts"].reverse(), "invalid-sentences", ("sentence_starts",)),
+        (lambda r: r["sentence_starts"].__setitem__(0, 1), "invalid-sentences", ("sentence_starts",)),
+        (lambda r: r["sentence_starts"].clear(), "invalid-sentences", ("sentence_starts",)),
+        (lambda r: r["sentence_starts"].append(len(r["tokens"])), "invalid-sentences", ("sentence_starts",)),
+        (lambda r: r["sentence_starts"].append(r["sentence_starts"][-1]), "invalid-sentences", ("sentence_starts",)),
         (lambda r: r["addressee_tags"][0].__setitem__(0, 1), "tags-spans-mismatch", ("addressee_tags[0]",)),
     ],
 )

@@ -38,11 +38,16 @@ class ConfigSpec:
 
     name: str
     rows: Rows
-    check: str  # the RowChecker method that checks a batch of its rows
+    # How ``validate`` checks a batch (an Arrow table) of its rows: the name of a RowChecker
+    # method, or a function (checker, table, where) of the config's own module.
+    check: str | Callable[[Any, Any, tuple[str, ...]], None]
     batch_rows: int  # rows checked at a time: memory stays flat whatever the size
     description: str
     hydrate: Hydrate = _no_text
     text_column: str = ""  # the column that is null in standoff rows ("": none)
+    # Columns whose values repeat across rows (an article's text on each of its statements): read
+    # as Arrow dictionaries, so each distinct value is decoded, hashed and checked once.
+    dictionary_columns: tuple[str, ...] = ()
     dataset_rows: Callable[[], list[dict[str, Any]]] | None = None
     summarize: Callable[[list[dict[str, Any]]], Summary] | None = None
     merge: Callable[[Summary, Summary], Summary] | None = None
@@ -64,8 +69,12 @@ def _registry() -> dict[str, ConfigSpec]:
 CONFIGS: dict[str, ConfigSpec] = _registry()
 
 
-def config_names(*, built_by: str = "build") -> list[str]:
-    """The configs of the schema in force, in card order, that have a spec and are written by ``built_by``."""
+def config_names(*, built_by: str | None = "build") -> list[str]:
+    """The configs of the schema in force, in card order, with a spec, written by ``built_by`` (None: by any)."""
     from beyan.schema import current
 
-    return [name for name in current().configs if name in CONFIGS and CONFIGS[name].built_by == built_by]
+    return [
+        name
+        for name in current().configs
+        if name in CONFIGS and (built_by is None or CONFIGS[name].built_by == built_by)
+    ]

@@ -60,6 +60,6 @@ SPEC = ConfigSpec(
     hydrate=hydrate,
     text_column="text",
     check="check_articles",
-    batch_rows=2_000,
+    batch_rows=1_000,
     description="one row per article, its gold statements nested",
 )

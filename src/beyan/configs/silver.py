@@ -24,12 +24,19 @@ def hydrate(row: dict[str, Any], text: str) -> None:
     fill_spans(row, text)
 
 
+def check(checker: Any, table: Any, where: tuple[str, ...]) -> None:
+    """``validate``'s row checks of silver rows (:mod:`beyan.silver.checks`, imported when a silver file is met)."""
+    from beyan.silver.checks import check_silver_rows
+
+    check_silver_rows(checker, table, where)
+
+
 SPEC = ConfigSpec(
     name="silver",
     rows=rows,
     hydrate=hydrate,
     text_column="article_text",
-    check="check_silver",
+    check=check,
     batch_rows=20_000,
     description="one row per machine-annotated (silver) statement, with its article's context and machine provenance",
     built_by="silver",

@@ -62,6 +62,7 @@ SPEC = ConfigSpec(
     rows=rows,
     hydrate=hydrate,
     text_column="article_text",
+    dictionary_columns=("article_text",),
     check="check_statements",
     batch_rows=20_000,
     description="one row per gold statement, with its article's context",

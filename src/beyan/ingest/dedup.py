@@ -26,6 +26,7 @@ import numpy.typing as npt
 
 from beyan.ingest.records import NearDuplicate
 from beyan.transforms.dedup import BANDS, NUM_PERM, ROWS, THRESHOLD, signature
+from beyan.transforms.groups import UnionFind
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _BAND_SALT = (np.arange(BANDS, dtype=np.uint64) + np.uint64(1)) * np.uint64(0xC2B2AE3D27D4EB4F)
@@ -75,7 +76,7 @@ class NearDuplicateIndex:
         self._owners: npt.NDArray[np.int32] = np.empty(0, np.int32)
         self._pending: dict[int, list[int]] = {}
         self._pending_articles = 0
-        self._parent: list[int] = []
+        self._groups = UnionFind(0)
         self._group_min: dict[int, str] = {}  # root -> smallest article id of the group
 
     def __len__(self) -> int:
@@ -128,7 +129,7 @@ class NearDuplicateIndex:
             self._signatures = np.concatenate((self._signatures, np.empty_like(self._signatures)))
         self._signatures[index] = sig  # MinHash values are below 2**32 (shifted right by 32)
         self._ids.append(article_id)
-        self._parent.append(index)
+        self._groups.add()
         self._group_min[index] = article_id
         for key in keys.tolist():
             self._pending.setdefault(key, []).append(index)
@@ -148,19 +149,11 @@ class NearDuplicateIndex:
         self._pending = {}
         self._pending_articles = 0
 
-    def _find(self, x: int) -> int:
-        parent = self._parent
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
     def _union(self, a: int, b: int) -> str:
         """Join the groups of ``a`` and ``b``; the group's name is its smallest article id."""
-        root_a, root_b = self._find(a), self._find(b)
-        if root_a != root_b:
-            keep, gone = min(root_a, root_b), max(root_a, root_b)
-            self._parent[gone] = keep
+        root_a, root_b = self._groups.find(a), self._groups.find(b)
+        if self._groups.union(a, b):
+            keep, gone = min(root_a, root_b), max(root_a, root_b)  # the union keeps the smaller root
             self._group_min[keep] = min(self._group_min[keep], self._group_min.pop(gone))
             root_a = keep
         return self._group_min[root_a]

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pyarrow as pa
@@ -22,11 +21,12 @@ from beyan.labels import label_rows
 from beyan.schema.v1 import SPAN_ROLE, TAG_ROLES
 from beyan.tokens.view import TAG_FIELDS
 
-SpanKey = tuple[int, int, int, int, int]  # row, role index, layer, first token, token after
-
 
 def _ints(array: pa.Array | pa.ChunkedArray) -> np.ndarray[Any, np.dtype[np.int64]]:
-    return np.asarray(pc.fill_null(array, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    """An integer column as int64 NumPy, nulls as -1."""
+    if array.null_count:
+        array = pc.fill_null(array, -1)
+    return np.asarray(array.to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
 @dataclass(slots=True)
@@ -48,8 +48,7 @@ class TokenRowChecker:
         counts = _ints(pc.list_value_length(table.column("token_starts")))
         broken = self._check_lengths(table, counts, at)
         self._check_offsets(table, counts, broken, at)
-        for row, starts in enumerate(table.column("sentence_starts").to_pylist()):
-            self._check_sentences(starts or [], int(counts[row]), at(row))
+        self._check_sentences(table.column("sentence_starts"), counts, at)
         layers = self._check_tags(table, counts, broken, at)
         self._check_spans(table, counts, layers, broken, at)
 
@@ -108,18 +107,22 @@ class TokenRowChecker:
                 found=str(table.column("tokens")[row].as_py()[t] if tokens[row].is_valid else None),
             )
 
-    def _check_sentences(self, sentence_starts: list[int], count: int, at: tuple[str, ...]) -> None:
-        expected_first = [0] if count else []
-        if (
-            sentence_starts[:1] != expected_first
-            or any(not a < b for a, b in pairwise(sentence_starts))
-            or any(s >= count for s in sentence_starts)
-        ):
+    def _check_sentences(self, column: pa.Array | pa.ChunkedArray, counts: np.ndarray[Any, Any], at: Any) -> None:
+        """Sentence starts: increasing token indices beginning at 0 (none in a row without tokens)."""
+        lengths = np.maximum(_ints(pc.list_value_length(column)), 0)  # a null list counts as empty
+        starts = _ints(pc.list_flatten(column))
+        owner = np.repeat(np.arange(len(counts)), lengths)
+        first = np.ones(len(starts), dtype=bool)
+        first[1:] = owner[1:] != owner[:-1]
+        bad_rows = (counts > 0) != (lengths > 0)
+        bad_rows[owner[first & (starts != 0)]] = True
+        bad_rows[owner[(starts >= counts[owner]) | (~first & (starts <= np.concatenate(([0], starts[:-1]))))]] = True
+        for row in np.flatnonzero(bad_rows).tolist():
             self.issues.error(
                 "invalid-sentences",
-                (*at, "sentence_starts"),
+                (*at(row), "sentence_starts"),
                 "sentence starts must be increasing token indices beginning at 0",
-                found=str(sentence_starts[:10]),
+                found=str((column[row].as_py() or [])[:10]),
             )
 
     def _check_tags(
@@ -170,8 +173,12 @@ class TokenRowChecker:
     ) -> None:
         if layers is None:
             return
-        listed = self._listed_spans(table, counts, layers, broken, at)
-        tagged = self._tagged_spans(table)
+        listed_keys = self._listed_spans(table, counts, layers, broken, at)
+        tagged_keys = self._tagged_spans(table)
+        if _same_rows(listed_keys, tagged_keys):  # the usual case, decided in NumPy
+            return
+        listed: set[tuple[int, ...]] = {tuple(key) for key in cast(list[list[int]], listed_keys.tolist())}
+        tagged: set[tuple[int, ...]] = {tuple(key) for key in cast(list[list[int]], tagged_keys.tolist())}
         mismatched: dict[tuple[int, int, int], tuple[set[tuple[int, int]], set[tuple[int, int]]]] = {}
         for key in listed ^ tagged:
             row, role, layer, start, end = key
@@ -191,11 +198,12 @@ class TokenRowChecker:
 
     def _listed_spans(
         self, table: pa.Table, counts: np.ndarray[Any, Any], layers: np.ndarray[Any, Any], broken: set[int], at: Any
-    ) -> set[SpanKey]:
+    ) -> np.ndarray[Any, np.dtype[np.int64]]:
+        """The spans the rows list, one (row, role, layer, start, end) key a line."""
         column = table.column("spans")
         flat = pc.list_flatten(column)
         if len(flat) == 0:
-            return set()
+            return _NO_KEYS
         rows = _ints(pc.list_parent_indices(column))
         fields = {name: _ints(pc.struct_field(flat, name)) for name in ("statement", "role", "layer", "start", "end")}
         statements = _ints(pc.list_value_length(table.column("statement_ids")))
@@ -221,20 +229,13 @@ class TokenRowChecker:
             )
             broken.add(row)
         keep = ~bad & (fields["start"] < fields["end"])
-        return set(
-            zip(
-                rows[keep].tolist(),
-                fields["role"][keep].tolist(),
-                fields["layer"][keep].tolist(),
-                fields["start"][keep].tolist(),
-                fields["end"][keep].tolist(),
-                strict=True,
-            )
+        return np.column_stack(
+            [rows[keep], fields["role"][keep], fields["layer"][keep], fields["start"][keep], fields["end"][keep]]
         )
 
-    def _tagged_spans(self, table: pa.Table) -> set[SpanKey]:
-        """BIO spans of every layer of every role (an I after O begins a span, as in conlleval)."""
-        found: set[SpanKey] = set()
+    def _tagged_spans(self, table: pa.Table) -> np.ndarray[Any, np.dtype[np.int64]]:
+        """BIO spans of every layer of every role (an I after O begins a span, as in conlleval), one key a line."""
+        found: list[np.ndarray[Any, np.dtype[np.int64]]] = [_NO_KEYS]
         for role in TAG_ROLES:
             column = table.column(TAG_FIELDS[role])
             inner = pc.list_flatten(column)
@@ -254,19 +255,40 @@ class TokenRowChecker:
             boundaries = np.flatnonzero(np.diff(span_of)) + 1
             firsts = tagged[np.concatenate(([0], boundaries))] if len(tagged) else tagged
             lasts = tagged[np.concatenate((boundaries - 1, [len(tagged) - 1]))] if len(tagged) else tagged
-            role_index = SPAN_ROLE.names.index(role)
-            for first, last in zip(firsts.tolist(), lasts.tolist(), strict=True):
-                layer = int(layer_of[first])
-                found.add(
-                    (
-                        int(owner[layer]),
-                        role_index,
-                        int(layer_in_row[layer]),
-                        int(position[first]),
-                        int(position[last]) + 1,
-                    )
+            layers = layer_of[firsts]
+            found.append(
+                np.column_stack(
+                    [
+                        owner[layers],
+                        np.full(len(firsts), SPAN_ROLE.names.index(role), dtype=np.int64),
+                        layer_in_row[layers],
+                        position[firsts],
+                        position[lasts] + 1,
+                    ]
                 )
-        return found
+            )
+        return np.concatenate(found)
+
+
+_NO_KEYS: np.ndarray[Any, np.dtype[np.int64]] = np.zeros((0, 5), dtype=np.int64)
+
+
+def _same_rows(a: np.ndarray[Any, np.dtype[np.int64]], b: np.ndarray[Any, np.dtype[np.int64]]) -> bool:
+    """Whether two arrays of non-negative keys hold the same set of lines (duplicates and order aside).
+
+    Each line is packed into one integer where the columns' widths allow (always, for rows
+    of real articles), so the sets are compared by sorting plain integers.
+    """
+    both = np.concatenate((a, b))
+    if not len(both):
+        return True
+    widths = [max(int(value), 1).bit_length() for value in both.max(axis=0)]
+    if sum(widths) > 63:
+        a, b = np.unique(a, axis=0), np.unique(b, axis=0)
+        return a.shape == b.shape and bool((a == b).all())
+    shifts = np.cumsum([0, *widths[:0:-1]])[::-1].astype(np.int64)
+    packed_a, packed_b = (np.unique((keys << shifts).sum(axis=1)) for keys in (a, b))
+    return packed_a.shape == packed_b.shape and bool((packed_a == packed_b).all())
 
 
 def check_label_table(rows: Sequence[dict[str, Any]], issues: Issues, where: tuple[str, ...]) -> None:

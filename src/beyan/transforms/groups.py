@@ -2,7 +2,8 @@
 
 Used for discontinuous statements (content fragments joined by ``continues``), for units of
 agreement (statements of different annotators whose content overlaps) and for near-duplicate
-articles. Groups are named by their smallest member, so they never depend on merge order.
+articles (in the corpus, and as ingest adds them). Groups are named by their smallest
+member, so they never depend on merge order.
 """
 
 from __future__ import annotations
@@ -13,6 +14,11 @@ class UnionFind:
 
     def __init__(self, size: int) -> None:
         self.parent = list(range(size))
+
+    def add(self) -> int:
+        """A new member in a group of its own (for groupings that grow one item at a time); its index."""
+        self.parent.append(len(self.parent))
+        return len(self.parent) - 1
 
     def find(self, x: int) -> int:
         parent = self.parent

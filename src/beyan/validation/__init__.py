@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from beyan.issues import BeyanError, Issues
+from beyan.validation.background import worker_thread
 
 KINDS = ("labelstudio-export", "corpus", "dataset", "parquet", "datasets-object")
 
@@ -69,7 +70,8 @@ def validate(*targets: Any, corpus: Path | str | None = None) -> ValidationResul
     collecting = gc.isenabled()
     gc.disable()
     try:
-        _validate_each(targets, corpus, result)
+        with worker_thread():  # array work beside the checks (see beyan.validation.background)
+            _validate_each(targets, corpus, result)
     finally:
         if collecting:
             gc.enable()

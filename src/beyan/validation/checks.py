@@ -3,22 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import yaml
 
+from beyan.configs import CONFIGS as SPECS
+from beyan.configs import ConfigSpec, config_names
 from beyan.corpus import CORPUS_FILE, Corpus
 from beyan.corpus.shards import ANNOTATIONS
 from beyan.corpus.store import articles_of
 from beyan.issues import BeyanError, Issues
 from beyan.jsonio import read_json
-from beyan.schema.v1 import CONFIGS, SCHEMA_VERSION, SPLITS
+from beyan.schema import current
+from beyan.schema.v1 import SCHEMA_VERSION, SPLITS
 from beyan.transforms.adjudication import POLICIES
 from beyan.validation.annotations import check_annotations
+from beyan.validation.background import Background, read_ahead
+from beyan.validation.reading import parquet_groups, table_groups
 from beyan.validation.tables import RowChecker, check_schema, detect_config
 from beyan.writers.manifest import file_sha256
 
@@ -136,13 +144,22 @@ class _Hashes:
     """sha256 of files, each computed once per validation (manifest and croissant.json list the same files)."""
 
     def __init__(self) -> None:
-        self._known: dict[Path, str] = {}
+        self._known: dict[Path, str | Background[str]] = {}
+
+    def prefetch(self, paths: Iterable[Path]) -> None:
+        """Start hashing every other file (largest first) beside the caller, who hashes the others when asked."""
+        files = sorted({path.resolve() for path in paths if path.is_file()}, key=lambda p: -p.stat().st_size)
+        for path in files[::2]:
+            self._known[path] = Background(partial(file_sha256, path))
 
     def of(self, path: Path) -> str:
         key = path.resolve()
-        if key not in self._known:
-            self._known[key] = file_sha256(path)
-        return self._known[key]
+        known = self._known.get(key)
+        if known is None:
+            known = self._known[key] = file_sha256(path)
+        elif isinstance(known, Background):
+            known = self._known[key] = known.result()
+        return known
 
 
 def validate_dataset(folder: Path, *, issues: Issues) -> int:
@@ -167,12 +184,12 @@ def validate_dataset(folder: Path, *, issues: Issues) -> int:
         front = _front_matter(card, issues) or {}
         for config in front.get("configs", []) or []:
             name = config.get("config_name")
-            if name not in CONFIGS:
+            if name not in config_names(built_by=None):
                 issues.error(
                     "unknown-config",
                     (str(card), "configs"),
                     "unknown config",
-                    expected=str(list(CONFIGS)),
+                    expected=str(config_names(built_by=None)),
                     found=repr(name),
                 )
                 continue
@@ -191,7 +208,11 @@ def validate_dataset(folder: Path, *, issues: Issues) -> int:
                         )
                         continue
                     listed.setdefault((name, entry.get("split")), []).append(resolved)
-    for relative, expected in sorted((manifest.get("outputs") or {}).items()):
+    outputs = sorted((manifest.get("outputs") or {}).items())
+    hashes.prefetch(
+        folder / r for r, _ in outputs if not PurePosixPath(r).is_absolute() and ".." not in PurePosixPath(r).parts
+    )
+    for relative, expected in outputs:
         path = _safe_relative(folder, relative, issues, (str(manifest_path), "outputs"))
         if path is None:
             continue
@@ -220,17 +241,20 @@ def validate_dataset(folder: Path, *, issues: Issues) -> int:
     assignment: dict[str, str] = (manifest.get("splits") or {}).get("articles", {})
     counts = manifest.get("counts") or {}
     spans = 0
-    statement_ids: dict[str, set[str]] = {}
-    for config in CONFIGS:
+    statement_ids: dict[str, _ConfigIds] = {}
+    for config in config_names(built_by=None):
+        spec = SPECS[config]
         checker = RowChecker(issues)
+        kept = statement_ids[config] = _ConfigIds(spec)
         for split in SPLITS:
             rows = 0
             for path in listed.get((config, split), []):
-                file_rows, file_spans = _check_parquet(path, config, checker, issues)
+                placement = _Placement(split, assignment) if assignment and spec.per_article else None
+                file_rows, file_spans = _check_parquet(path, config, checker, issues, placement=placement, ids=kept)
                 rows += file_rows
                 spans += file_spans
-                if assignment and file_rows and config != "labels":  # labels belong to no article
-                    _check_split(path, split, assignment, issues)
+                if placement is not None and file_rows:
+                    placement.report(path, issues)
             expected_rows = (counts.get(config) or {}).get(split)
             if expected_rows is not None and expected_rows != rows:
                 issues.error(
@@ -240,43 +264,108 @@ def validate_dataset(folder: Path, *, issues: Issues) -> int:
                     expected=str(expected_rows),
                     found=str(rows),
                 )
-        statement_ids[config] = checker.statement_ids
-    if statement_ids.get("statements") != statement_ids.get("articles"):
-        only = sorted(statement_ids.get("statements", set()) ^ statement_ids.get("articles", set()))
-        issues.error(
-            "config-mismatch",
-            (str(folder),),
-            "the statements config and the statements nested in the articles config differ",
-            found=f"{len(only)} statement id(s) in only one of them, e.g. {only[:3]}",
-        )
-    has_tokens = any(config == "tokens" for config, _ in listed)  # builds before the tokens config have none
-    if has_tokens and statement_ids["tokens"] != statement_ids.get("statements"):
-        only = sorted(statement_ids.get("statements", set()) ^ statement_ids["tokens"])
-        issues.error(
-            "config-mismatch",
-            (str(folder),),
-            "the statements config and the statements of the tokens config differ",
-            found=f"{len(only)} statement id(s) in only one of them, e.g. {only[:3]}",
-        )
+        kept.digest(checker.statement_ids)  # the checker's id set is let go here, not held to the end
+    built = {config for config, _ in listed}  # builds of older versions lack the newer configs
+    reference = statement_ids.get("statements")
+    for config, other in statement_ids.items():
+        if (
+            reference is None
+            or "statements" not in built
+            or config in ("statements", *config_names(built_by="silver"))  # silver has statements of its own
+            or config not in built
+            or _id_column(config) is None
+        ):
+            continue
+        if reference.differs(other):
+            only = sorted(reference.ids() ^ other.ids())
+            issues.error(
+                "config-mismatch",
+                (str(folder),),
+                f"the statements config and the statements {_NESTED.get(config, 'of the ' + config)} config differ",
+                found=f"{len(only)} statement id(s) in only one of them, e.g. {only[:3]}",
+            )
     return spans
 
 
-def _check_split(path: Path, split: str, assignment: dict[str, str], issues: Issues) -> None:
-    """Every article in a split's file is one the manifest assigns to that split."""
-    article_ids = pq.read_table(path, columns=["article_id"]).column("article_id")
-    wrong = [a for a in pc.unique(article_ids).to_pylist() if assignment.get(a) != split]
-    if not wrong:
-        return
-    rows = pc.indices_nonzero(pc.is_in(article_ids, pa.array(wrong, pa.string()))).to_pylist()
-    for row in rows:
-        article_id = article_ids[row].as_py()
-        issues.error(
-            "split-mismatch",
-            (str(path), f"row {row}"),
-            f"article {article_id} is in the {split} file; the manifest assigns another split",
-            expected=split,
-            found=str(assignment.get(article_id)),
-        )
+_NESTED = {"articles": "nested in the"}  # how a config's rows hold statements, for messages
+
+
+def _id_column(config: str) -> str | None:
+    """The column of a config's rows that holds statement ids, or None (a config without statements)."""
+    names = current().configs[config].field_names
+    return next((name for name in ("statement_id", "statement_ids", "statements") if name in names), None)
+
+
+def _statement_ids_of(table: pa.Table, column: str) -> pa.Array | pa.ChunkedArray:
+    values = table.column(column)
+    if column == "statement_id":
+        return values
+    flat = pc.list_flatten(values)
+    return pc.struct_field(flat, "statement_id") if column == "statements" else flat
+
+
+@dataclass(slots=True)
+class _ConfigIds:
+    """A config's statement ids, kept small for the comparison of the configs.
+
+    The checker's set of ids (some 100 bytes per id as Python strings) is needed while its
+    config is checked. Afterwards only its size and the sum of the ids' hashes are kept
+    (equal sets have equal sums; unequal ones of the same size, with a chance of about
+    2^-64), and the files read: if two configs differ, the ids are read again from the same
+    groups of the same files.
+    """
+
+    spec: ConfigSpec
+    files: list[Path] = field(default_factory=list)
+    count: int = 0
+    fingerprint: int = 0
+
+    def digest(self, ids: set[str]) -> None:
+        hashes = np.fromiter(map(hash, ids), dtype=np.int64, count=len(ids))
+        self.count, self.fingerprint = len(ids), int(hashes.view(np.uint64).sum())  # modulo 2^64
+
+    def differs(self, other: _ConfigIds) -> bool:
+        return (self.count, self.fingerprint) != (other.count, other.fingerprint) and self.ids() != other.ids()
+
+    def ids(self) -> set[str]:
+        """The ids the checker saw: the groups it was given, up to where a file stopped being readable."""
+        found: set[str] = set()
+        column = _id_column(self.spec.name)
+        if column is None:
+            return found
+        for path in self.files:
+            groups = parquet_groups(path, rows=self.spec.batch_rows, dictionary=list(self.spec.dictionary_columns))
+            try:
+                for table in groups:
+                    found.update(_statement_ids_of(table, column).to_pylist())
+            except (OSError, pa.ArrowInvalid):
+                pass
+        return found
+
+
+@dataclass(slots=True)
+class _Placement:
+    """The rows of one split's file whose article the manifest assigns to another split, found group by group."""
+
+    split: str
+    assignment: dict[str, str]
+    misplaced: list[tuple[int, Any]] = field(default_factory=list)
+
+    def check(self, article_ids: pa.ChunkedArray, first_row: int) -> None:
+        wrong = [a for a in pc.unique(article_ids).to_pylist() if self.assignment.get(a) != self.split]
+        if wrong:
+            rows = pc.indices_nonzero(pc.is_in(article_ids, pa.array(wrong, pa.string()))).to_pylist()
+            self.misplaced += [(first_row + row, article_ids[row].as_py()) for row in rows]
+
+    def report(self, path: Path, issues: Issues) -> None:
+        for row, article_id in self.misplaced:
+            issues.error(
+                "split-mismatch",
+                (str(path), f"row {row}"),
+                f"article {article_id} is in the {self.split} file; the manifest assigns another split",
+                expected=self.split,
+                found=str(self.assignment.get(article_id)),
+            )
 
 
 def _check_croissant(folder: Path, issues: Issues, hashes: _Hashes) -> None:
@@ -317,36 +406,60 @@ def _check_croissant(folder: Path, issues: Issues, hashes: _Hashes) -> None:
             )
 
 
-BATCH_ROWS = {
-    "statements": 20_000,
-    "articles": 2_000,
-    "tokens": 500,
-    "labels": 100_000,
-}  # rows at a time: memory stays flat whatever the size
 NESTING_COLUMNS = ["statement_id", "article_id", "parent_statement_id", "content_spans"]
 
 
 def _check_batches(
-    batches: Iterable[pa.RecordBatch], config: str, checker: RowChecker, where: tuple[str, ...]
+    tables: Iterable[pa.Table],
+    config: str,
+    checker: RowChecker,
+    where: tuple[str, ...],
+    *,
+    nesting: list[pa.Table] | None = None,
+    placement: _Placement | None = None,
 ) -> tuple[int, int]:
-    """Row checks batch by batch; returns (rows, spans checked)."""
+    """Row checks, one table of rows at a time; returns (rows, spans checked).
+
+    With ``nesting``, the columns the nesting check needs are kept from each table (content
+    spans without their text); with ``placement``, each table's articles are looked up in
+    the split assignment: the file need not be read a second time for either.
+    """
     rows, before = 0, checker.spans_checked
-    if config == "labels":  # one small table, checked whole
-        table = pa.Table.from_batches(list(batches))
-        checker.check_labels(table, where)
-        return table.num_rows, 0
-    for batch in batches:
-        table = pa.Table.from_batches([batch])
+    spec_check = SPECS[config].check
+    check = getattr(checker, spec_check) if isinstance(spec_check, str) else partial(spec_check, checker)
+    for table in tables:
+        if placement is not None:
+            placement.check(table.column("article_id"), rows)
         checker.offset = rows
-        if config == "statements":
-            checker.check_statements(table, where)
-        elif config == "tokens":
-            checker.check_tokens(table, where)
-        else:
-            checker.check_articles(table, where)
-        rows += batch.num_rows
+        check(table, where)
+        if nesting is not None:
+            nesting.append(_nesting_columns(table))
+        rows += table.num_rows
     checker.offset = 0
     return rows, checker.spans_checked - before
+
+
+def _nests(config: str) -> bool:
+    """Whether a config's rows are statements that can nest (one per row, with a parent): the nesting rules apply."""
+    return set(NESTING_COLUMNS) <= set(current().configs[config].field_names)
+
+
+def _nesting_columns(table: pa.Table) -> pa.Table:
+    """``NESTING_COLUMNS`` of a table, the content spans reduced to their offsets."""
+    spans = table.column("content_spans").combine_chunks()
+    flat = pc.list_flatten(spans)
+    offsets_only = pa.StructArray.from_arrays(
+        [pc.struct_field(flat, "start"), pc.struct_field(flat, "end")], names=["start", "end"]
+    )
+    reduced = pa.ListArray.from_arrays(spans.offsets, offsets_only, mask=pc.is_null(spans))
+    return pa.table(
+        {
+            "statement_id": table.column("statement_id"),
+            "article_id": table.column("article_id"),
+            "parent_statement_id": table.column("parent_statement_id"),
+            "content_spans": reduced,
+        }
+    )
 
 
 def _config_of(schema: pa.Schema, config: str | None, issues: Issues, where: tuple[str, ...]) -> str | None:
@@ -355,26 +468,44 @@ def _config_of(schema: pa.Schema, config: str | None, issues: Issues, where: tup
         issues.error(
             "unknown-config",
             where,
-            "the columns match neither config of schema v1",
-            expected=" or ".join(f"{name} ({len(s.fields)} columns)" for name, s in CONFIGS.items()),
+            "the columns match no config of schema v1",
+            expected=" or ".join(
+                f"{name} ({len(current().configs[name].fields)} columns)" for name in config_names(built_by=None)
+            ),
             found=f"{len(schema)} columns: {schema.names[:6]}...",
         )
         return None
     return config if check_schema(schema, config, issues, where) else None
 
 
-def _check_parquet(path: Path, config: str | None, checker: RowChecker, issues: Issues) -> tuple[int, int]:
+def _check_parquet(
+    path: Path,
+    config: str | None,
+    checker: RowChecker,
+    issues: Issues,
+    *,
+    placement: _Placement | None = None,
+    ids: _ConfigIds | None = None,
+) -> tuple[int, int]:
     """Schema, then rows in batches (article text read as a dictionary: once per article, not per row)."""
     where = (str(path),)
     try:
-        schema = pq.read_schema(path)
+        metadata = pq.read_metadata(path)  # parsed once, for the schema check and for the reading
+        schema = metadata.schema.to_arrow_schema()
         config = _config_of(schema, config, issues, where)
         if config is None:
             return 0, 0
-        handle = pq.ParquetFile(path, read_dictionary=["article_text"] if config == "statements" else None)
-        rows, spans = _check_batches(handle.iter_batches(batch_size=BATCH_ROWS[config]), config, checker, where)
-        if config == "statements":
-            checker.check_nesting(pq.read_table(path, columns=NESTING_COLUMNS), where)
+        spec, nested = SPECS[config], _nests(config)
+        if ids is not None:
+            ids.files.append(path)
+        dictionary = list(spec.dictionary_columns)
+        tables = parquet_groups(path, rows=spec.batch_rows, dictionary=dictionary, metadata=metadata)
+        nesting: list[pa.Table] | None = [] if nested else None
+        rows, spans = _check_batches(read_ahead(tables), config, checker, where, nesting=nesting, placement=placement)
+        if nesting is not None:
+            checker.check_nesting(
+                pa.concat_tables(nesting) if nesting else _nesting_columns(schema.empty_table()), where
+            )
     except (OSError, pa.ArrowInvalid) as error:
         issues.error("unreadable", where, f"not a readable Parquet file: {str(error)[:200]}")
         return 0, 0
@@ -396,7 +527,9 @@ def validate_datasets_object(dataset: Any, *, name: str, issues: Issues) -> int:
         if config is None:
             continue
         checker = RowChecker(issues)
-        spans += _check_batches(table.to_batches(max_chunksize=BATCH_ROWS[config]), config, checker, where)[1]
-        if config == "statements":
+        size = SPECS[config].batch_rows
+        groups = table_groups(table.to_batches(max_chunksize=size), rows=size)
+        spans += _check_batches(groups, config, checker, where)[1]
+        if _nests(config):
             checker.check_nesting(table.select(NESTING_COLUMNS), where)
     return spans
