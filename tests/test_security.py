@@ -149,7 +149,7 @@ def test_a_built_dataset_holds_no_code() -> None:
         source = path.read_text()
         assert "pickle" not in source and "eval(" not in source and "exec(" not in source, path
     manifest = json.loads((REPO / "schemas" / "features.json").read_text())
-    assert set(manifest) == {"statements", "articles", "tokens", "labels"}
+    assert set(manifest) == {"statements", "articles", "tokens", "labels", "silver"}
 
 
 def test_built_folder_has_only_data_and_documents(tmp_path: Path) -> None:

@@ -14,6 +14,13 @@ from beyan.schema import current
 from beyan.schema.types import Categorical, FieldType, ListOf, Struct, Vocabulary
 
 
+def gold_configs() -> dict[str, Struct]:
+    """The row types of the gold build's configs (silver rows are published in datasets of their own)."""
+    from beyan.configs import config_names
+
+    return {name: current().configs[name] for name in config_names()}
+
+
 def label_columns(configs: dict[str, Struct] | None = None) -> dict[str, tuple[Vocabulary, list[str]]]:
     """Vocabulary name -> (vocabulary, columns holding its indices), in first-use order.
 
@@ -32,7 +39,7 @@ def label_columns(configs: dict[str, Struct] | None = None) -> dict[str, tuple[V
             for member in kind.fields:
                 visit(member.type, f"{path}.{member.name}")
 
-    for config, struct in (configs if configs is not None else current().configs).items():
+    for config, struct in (configs if configs is not None else gold_configs()).items():
         for member in struct.fields:
             visit(member.type, f"{config}.{member.name}")
     return found
@@ -59,7 +66,7 @@ def nullable_label_columns(configs: dict[str, Struct] | None = None) -> list[str
     """Top-level label columns that may be null (null means: not annotated, never a label)."""
     return [
         f"{config}.{member.name}"
-        for config, struct in (configs if configs is not None else current().configs).items()
+        for config, struct in (configs if configs is not None else gold_configs()).items()
         for member in struct.fields
         if member.nullable and isinstance(member.type, Categorical)
     ]
