@@ -82,7 +82,10 @@ def test_push_twice_uploads_nothing_new(server: LabelStudioServer, api_key: str,
     tasks = project_tasks(server, project.id)
     article = Corpus.open(seed_corpus).read_article("0263f442a811c8ac")
     assert [(t.data["article_id"], t.data["text_sha256"]) for t in tasks] == [(article.article_id, article.text_sha256)]
-    assert len(tasks[0].predictions) == 1 and tasks[0].predictions[0].model_version == "beyan-gold-0.1.0"
+    assert (
+        len(tasks[0].predictions) == 1
+        and tasks[0].predictions[0].model_version == f"beyan-gold-{Corpus.open(seed_corpus).info.version}"
+    )
 
     second = runner.invoke(main, args)  # found by its title, config unchanged, nothing uploaded
     assert second.exit_code == 0, second.output

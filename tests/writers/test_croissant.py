@@ -100,7 +100,7 @@ def test_mlcroissant_validates_without_errors_or_warnings(dataset: mlc.Dataset) 
     issues = dataset.metadata.ctx.issues
     assert not issues.errors and not issues.warnings, issues.report()
     assert dataset.metadata.ctx.is_v1_1()
-    assert dataset.metadata.version == "0.1.0"
+    assert dataset.metadata.version == json.loads((SEED_CORPUS / "corpus.json").read_text())["version"]
     # The RAI properties are parsed (a misspelt one would be kept silently, but not parsed).
     assert dataset.metadata.data_annotation_protocol[0].startswith("Annotators mark")
     assert dataset.metadata.annotations_per_item.startswith("1")
