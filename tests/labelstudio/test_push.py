@@ -50,7 +50,9 @@ def server() -> Iterator[LabelStudioServer]:
         pytest.skip("BEYAN_SKIP_LABEL_STUDIO=1")
     if find_executable() is None:
         pytest.fail("Label Studio is not installed: run scripts/test, which creates .venv-labelstudio")
-    with LabelStudioServer() as running:
+    # A password that begins with "-" (one random password in 64 does): argparse must not take it for an option.
+    with LabelStudioServer(password="-starts-with-a-dash") as running:
+        assert "starts-with-a-dash" not in repr(running) and running.token not in repr(running)
         yield running
 
 

@@ -52,8 +52,9 @@ class LabelStudioServer:
     port: int = 0
     data_dir: Path | None = None
     startup_timeout: float = 300.0
-    token: str = field(default_factory=lambda: secrets.token_hex(20))
-    password: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+    # Kept out of repr: a traceback that shows the server object must not show its credentials.
+    token: str = field(default_factory=lambda: secrets.token_hex(20), repr=False)
+    password: str = field(default_factory=lambda: secrets.token_urlsafe(16), repr=False)
     process: subprocess.Popen[bytes] | None = None
     _own_data_dir: bool = False
 
@@ -92,8 +93,9 @@ class LabelStudioServer:
             env.pop(inherited, None)
         command = [
             str(executable), "start", "--no-browser", "--internal-host", "127.0.0.1", "-p", str(self.port),
-            "--data-dir", str(self.data_dir), "--username", ADMIN_EMAIL, "--password", self.password,
-            "--user-token", self.token, "--enable-legacy-api-token",
+            "--data-dir", str(self.data_dir), "--username", ADMIN_EMAIL,
+            # --opt=value: a random password may begin with "-", which argparse would take for an option
+            f"--password={self.password}", f"--user-token={self.token}", "--enable-legacy-api-token",
         ]  # fmt: skip
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
