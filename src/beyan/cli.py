@@ -338,7 +338,7 @@ def add_article_command(file: Path, corpus: Path, language: str, fmt: str, licen
 @click.option("--adjudication", type=click.Choice(["majority", "latest"]), default=None, help="Override corpus.json.")
 @click.option(
     "--text",
-    type=click.Choice(["full", "rights"]),
+    type=click.Choice(["full", "rights"]),  # beyan.configs.TEXT_POLICIES (not imported at start-up)
     default="full",
     show_default=True,
     help="full: keep all text (local use); rights: standoff rows for articles that may not be redistributed.",
@@ -1039,7 +1039,7 @@ def extract_command(dataset: Path, out: Path, split: str | None, lexicon: str | 
 @click.option("--sources", type=click.Path(path_type=Path), default=None, help="Sources file giving rights by outlet.")
 @click.option(
     "--text",
-    type=click.Choice(["full", "rights"]),
+    type=click.Choice(["full", "rights"]),  # beyan.configs.TEXT_POLICIES (not imported at start-up)
     default="full",
     show_default=True,
     help="full: keep all text (local use); rights: standoff rows where the rights forbid redistribution.",

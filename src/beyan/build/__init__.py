@@ -31,7 +31,7 @@ from beyan.build.outputs import cached_output, plan_outputs, prune_outputs
 from beyan.build.outputs import run_job as run_output_job
 from beyan.build.shards import CACHE_DIR, ShardBuild, cached, code_fingerprint, prepare_cache, shard_inputs
 from beyan.build.shards import run_job as run_shard_job
-from beyan.configs import CONFIGS
+from beyan.configs import CONFIGS, require_text_policy
 from beyan.corpus import CORPUS_FILE, SPLITS_FILE, Corpus
 from beyan.corpus.shards import ANNOTATIONS, ARTICLES, shards
 from beyan.evaluation import EvaluationResult
@@ -48,7 +48,6 @@ from beyan.writers.datasheet import render_datasheet
 from beyan.writers.manifest import file_sha256
 from beyan.writers.stats import BuildStats
 
-TEXT_POLICIES = ("full", "rights")
 DEFAULT_DATASHEET = Path(__file__).parent.parent / "templates" / "DATASHEET.md"
 LICENSE_NOTE = "Per-article rights (see each article's `rights` and DATASHEET.md); annotations by the maintainers."
 ANNOTATION_PROTOCOL = "Spans, relations and per-region choices in Label Studio, following docs/guidelines.md."
@@ -159,14 +158,7 @@ def build(
             expected=" or ".join(POLICIES),
             found=repr(policy),
         )
-    if text not in TEXT_POLICIES:
-        raise fail(
-            "unknown-text-policy",
-            ("--text",),
-            "unknown text policy",
-            expected=" or ".join(TEXT_POLICIES),
-            found=repr(text),
-        )
+    require_text_policy(text)
     workers = workers or default_workers()
     cache_dir = opened.root / CACHE_DIR
     if not cache:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from beyan.issues import fail
 from beyan.records import GoldArticle
 
 Rows = Callable[[GoldArticle, bool], list[dict[str, Any]]]  # (gold article, include text) -> rows
@@ -67,6 +68,21 @@ def _registry() -> dict[str, ConfigSpec]:
 
 
 CONFIGS: dict[str, ConfigSpec] = _registry()
+
+# full: every row carries its text; rights: standoff rows (text null) where the rights forbid redistribution.
+TEXT_POLICIES = ("full", "rights")
+
+
+def require_text_policy(text: str) -> None:
+    """A located error (``--text``) for a text policy beyan does not know."""
+    if text not in TEXT_POLICIES:
+        raise fail(
+            "unknown-text-policy",
+            ("--text",),
+            "unknown text policy",
+            expected=" or ".join(TEXT_POLICIES),
+            found=repr(text),
+        )
 
 
 def config_names(*, built_by: str | None = "build") -> list[str]:

@@ -8,7 +8,6 @@ imports as gold.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from beyan.fields import build, value_of
 from beyan.issues import fail
 from beyan.jsonio import dumps
 from beyan.labelstudio.to_results import statements_to_results
+from beyan.plugins import load_function
 from beyan.records import AnnotatedStatement, Article, Statement
 from beyan.schema import current
 from beyan.schema.labelstudio import TASK_META
@@ -58,29 +58,14 @@ def task_meta(article: Article) -> str:
 
 
 def load_preannotator(spec: str) -> PreAnnotator:
-    module_name, _, attribute = spec.partition(":")
-    if not module_name or not attribute:
-        raise fail(
-            "bad-preannotator",
-            ("--predictions",),
-            "a pre-annotator is named module:function",
-            found=repr(spec),
-            exit_code=2,
-        )
-    try:
-        module = importlib.import_module(module_name)
-        function = getattr(module, attribute)
-    except (ImportError, AttributeError) as error:
-        raise fail(
-            "bad-preannotator",
-            ("--predictions",),
-            f"cannot load the pre-annotator: {error}",
-            hint="the module must be importable (installed, or on PYTHONPATH)",
-            exit_code=2,
-        ) from None
-    if not callable(function):
-        raise fail("bad-preannotator", ("--predictions",), f"{spec} is not callable", exit_code=2)
-    return function  # type: ignore[no-any-return]
+    _, function = load_function(
+        spec,
+        code="bad-preannotator",
+        option="--predictions",
+        what="the pre-annotator",
+        form="a pre-annotator is named module:function",
+    )
+    return function
 
 
 def _gold_preannotator(corpus: Corpus, policy: str) -> PreAnnotator:

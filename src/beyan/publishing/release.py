@@ -166,24 +166,7 @@ def release(
             f"the corpus gives exactly release v{format_version(previous)}",
             hint="change the corpus, or rebuild the existing release with `beyan rebuild`",
         )
-    if version is not None:
-        target = parse_version(version)
-        chosen = bump_between(previous, target) if previous is not None else "major"
-        if chosen is None:
-            raise fail(
-                "invalid-version",
-                ("--version",),
-                "a release must come after the previous one",
-                expected=f"> {format_version(previous or (0, 0, 0))}",
-                found=version,
-                exit_code=2,
-            )
-    elif previous is None:
-        target, chosen = (1, 0, 0), "major"
-    else:
-        chosen = required if bump == "auto" else bump
-        assert chosen is not None
-        target = bump_version(previous, chosen)
+    target, chosen = choose_version(last=previous, required=required, version=version, bump=bump)
     if previous is not None and required is not None and BUMPS.index(chosen) < BUMPS.index(required):
         raise fail(
             "bump-too-small",
@@ -239,6 +222,34 @@ def release(
         git(repo, "tag", "-a", f"v{version_text}", "-m", f"beyan dataset release v{version_text}")
         committed = True
     return ReleaseResult(version_text, _v(previous), chosen, required, diff, folder / "manifest.json", final, committed)
+
+
+def choose_version(
+    *, last: tuple[int, int, int] | None, required: str | None, version: str | None, bump: str
+) -> tuple[tuple[int, int, int], str]:
+    """The version to release and its bump: ``version`` if given (after ``last``), else ``last`` bumped.
+
+    The first release is 1.0.0 (major); ``bump="auto"`` takes the bump the change requires.
+    Whether the bump is large enough is the caller's check: each explains it in its own terms.
+    """
+    if version is not None:
+        target = parse_version(version)
+        chosen = bump_between(last, target) if last is not None else "major"
+        if chosen is None:
+            raise fail(
+                "invalid-version",
+                ("--version",),
+                "a release must come after the previous one",
+                expected=f"> {format_version(last or (0, 0, 0))}",
+                found=version,
+                exit_code=2,
+            )
+        return target, chosen
+    if last is None:
+        return (1, 0, 0), "major"
+    chosen = required if bump == "auto" else bump
+    assert chosen is not None
+    return bump_version(last, chosen), chosen
 
 
 def _v(version: tuple[int, int, int] | None) -> str | None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
@@ -24,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from beyan import __version__
-from beyan.issues import fail
+from beyan.plugins import load_function
 
 RULES = "rules"
 RULES_NAME = "beyan-rules"
@@ -89,28 +88,14 @@ def _version_of(module: Any) -> str:
 
 def predictor_extractor(spec: str) -> SilverExtractor:
     """A ``module:function`` predictor, imported here (it must be importable where the workers run)."""
-    module_name, _, attribute = spec.partition(":")
-    if not module_name or not attribute:
-        raise fail(
-            "bad-extractor",
-            ("--extractor",),
-            "an extractor is 'rules' or a predictor named module:function",
-            found=repr(spec),
-            exit_code=2,
-        )
-    try:
-        module = importlib.import_module(module_name)
-        function = getattr(module, attribute)
-    except (ImportError, AttributeError) as error:
-        raise fail(
-            "bad-extractor",
-            ("--extractor",),
-            f"cannot load the predictor: {error}",
-            hint="the module must be importable by every worker (installed, or on PYTHONPATH)",
-            exit_code=2,
-        ) from None
-    if not callable(function):
-        raise fail("bad-extractor", ("--extractor",), f"{spec} is not callable", exit_code=2)
+    module, function = load_function(
+        spec,
+        code="bad-extractor",
+        option="--extractor",
+        what="the predictor",
+        form="an extractor is 'rules' or a predictor named module:function",
+        importable="importable by every worker",
+    )
     declared = getattr(function, "model_sha256", None)
     if isinstance(declared, str) and len(declared) == 64:
         sha256 = declared.lower()

@@ -26,12 +26,12 @@ from typing import Any
 import orjson
 
 from beyan import __version__, atomic
+from beyan.configs import require_text_policy
 from beyan.issues import fail
 from beyan.schema import current
 from beyan.silver.reading import ReadSettings, expand_inputs, is_url, task_files
 
 ARTICLES_PER_SHARD = 50_000  # articles kept per output shard: a shard is sorted in one worker's memory
-TEXT_POLICIES = ("full", "rights")
 WORK_FORMAT = "1"  # bump when the work folder's files change meaning
 
 Progress = Callable[[str], None]
@@ -174,14 +174,7 @@ def run_silver(
 
     out = Path(out)
     say = progress or (lambda message: None)
-    if text not in TEXT_POLICIES:
-        raise fail(
-            "unknown-text-policy",
-            ("--text",),
-            "unknown text policy",
-            expected=" or ".join(TEXT_POLICIES),
-            found=repr(text),
-        )
+    require_text_policy(text)
     files, missing = expand_inputs([str(item) for item in inputs])
     if not files:
         raise fail(

@@ -36,7 +36,12 @@ from beyan.issues import fail
 from beyan.jsonio import dumps, read_json
 from beyan.publishing.publish import PublishResult, publish_hub, publish_local
 from beyan.publishing.records import BUMPS
-from beyan.publishing.release import bump_between, bump_version, format_version, parse_version, released_versions
+from beyan.publishing.release import (
+    choose_version,
+    format_version,
+    parse_version,
+    released_versions,
+)
 from beyan.writers.manifest import file_sha256
 
 SILVER_RELEASES = Path("releases") / "silver"
@@ -171,23 +176,7 @@ def release_silver(
         required, reasons = required_bump(
             old, manifest, previous_folder=Path(previous) if previous else None, folder=silver
         )
-    if version is not None:
-        target = parse_version(version)
-        chosen = "major" if last is None else bump_between(last, target)
-        if chosen is None:
-            raise fail(
-                "invalid-version",
-                ("--version",),
-                "a release must come after the previous one",
-                expected=f"> {format_version(last or (0, 0, 0))}",
-                found=version,
-                exit_code=2,
-            )
-    elif last is None:
-        target, chosen = (1, 0, 0), "major"
-    else:
-        chosen = required if bump == "auto" else bump
-        target = bump_version(last, chosen)
+    target, chosen = choose_version(last=last, required=required, version=version, bump=bump)
     if BUMPS.index(chosen) < BUMPS.index(required):
         raise fail(
             "bump-too-small",
