@@ -92,6 +92,26 @@ class Progress:
             click.echo("", err=True)
 
 
+# Options shared by the commands that read raw news (ingest, silver).
+INPUT_FORMAT_OPTION = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(__import__("beyan.ingest.readers", fromlist=["FORMAT_CHOICES"]).FORMAT_CHOICES),
+    default="auto",
+    show_default=True,
+    help="The input format (auto: by extension and content).",
+)
+ARTICLE_LANGUAGE_OPTION = click.option(
+    "--language", default=None, help="BCP 47 tag for every article (default: the source's, else detected)."
+)
+REPORT_OPTION = click.option(
+    "--report",
+    "report_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Report format (--format names the input format here).",
+)
 CORPUS_OPTION = click.option(
     "--corpus",
     type=click.Path(path_type=Path),
@@ -187,21 +207,14 @@ def init_corpus_command(path: Path, name: str, labelstudio_instance: str | None)
 @main.command("ingest")
 @click.argument("paths", nargs=-1, required=True)
 @CORPUS_OPTION
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["auto", *__import__("beyan.ingest.readers", fromlist=["FORMAT_CHOICES"]).FORMAT_CHOICES]),
-    default="auto",
-    show_default=True,
-    help="The input format (auto: by extension and content).",
-)
+@INPUT_FORMAT_OPTION
 @click.option(
     "--map",
     "mapping",
     default=None,
     help="Fields of JSON Lines, CSV or Parquet records: 'text=body,title=headline,published=date', or a mapping file.",
 )
-@click.option("--language", default=None, help="BCP 47 tag for every article (default: the source's, else detected).")
+@ARTICLE_LANGUAGE_OPTION
 @click.option(
     "--rejects",
     type=click.Path(path_type=Path),
@@ -211,14 +224,7 @@ def init_corpus_command(path: Path, name: str, labelstudio_instance: str | None)
 )
 @click.option("--no-near-duplicates", is_flag=True, help="Skip the near-duplicate report (about 4x faster).")
 @click.option("--dry-run", is_flag=True, help="Read and count everything; write nothing.")
-@click.option(
-    "--report",
-    "report_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Report format (--format names the input format here).",
-)
+@REPORT_OPTION
 @handle_errors
 def ingest_command(
     paths: tuple[str, ...],
@@ -1026,16 +1032,9 @@ def extract_command(dataset: Path, out: Path, split: str | None, lexicon: str | 
     show_default=True,
     help="'rules' (the rule baseline) or a predictor 'module:function' with the same interface.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["auto", *__import__("beyan.ingest.readers", fromlist=["FORMAT_CHOICES"]).FORMAT_CHOICES]),
-    default="auto",
-    show_default=True,
-    help="The input format (auto: by extension and content).",
-)
+@INPUT_FORMAT_OPTION
 @click.option("--map", "mapping", default=None, help="Fields of JSON Lines, CSV or Parquet records (as for ingest).")
-@click.option("--language", default=None, help="BCP 47 tag for every article (default: the source's, else detected).")
+@ARTICLE_LANGUAGE_OPTION
 @click.option("--sources", type=click.Path(path_type=Path), default=None, help="Sources file giving rights by outlet.")
 @click.option(
     "--text",
@@ -1050,14 +1049,7 @@ def extract_command(dataset: Path, out: Path, split: str | None, lexicon: str | 
 @click.option("--rejects", type=click.Path(path_type=Path), default=None, help="Default: OUT.rejects.jsonl.")
 @click.option("--work", type=click.Path(path_type=Path), default=None, help="Work folder (default: OUT.work).")
 @click.option("--keep-work", is_flag=True, help="Keep the work folder after the run (it holds every article).")
-@click.option(
-    "--report",
-    "report_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Report format (--format names the input format here).",
-)
+@REPORT_OPTION
 @handle_errors
 def silver_command(
     inputs: tuple[str, ...],
