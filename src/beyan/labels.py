@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from beyan.schema import current
 from beyan.schema.types import Categorical, FieldType, ListOf, Struct, Vocabulary
 
 
 def gold_configs() -> dict[str, Struct]:
     """The row types of the gold build's configs (silver rows are published in datasets of their own)."""
-    from beyan.configs import config_names
+    from beyan.configs import row_types
 
-    return {name: current().configs[name] for name in config_names()}
+    return row_types()
 
 
 def label_columns(configs: dict[str, Struct] | None = None) -> dict[str, tuple[Vocabulary, list[str]]]:

@@ -85,6 +85,13 @@ def require_text_policy(text: str) -> None:
         )
 
 
+def row_types(*, built_by: str | None = "build") -> dict[str, Any]:
+    """Config name -> its row type (a schema ``Struct``), for the configs :func:`config_names` lists."""
+    from beyan.schema import current
+
+    return {name: current().configs[name] for name in config_names(built_by=built_by)}
+
+
 def config_names(*, built_by: str | None = "build") -> list[str]:
     """The configs of the schema in force, in card order, with a spec, written by ``built_by`` (None: by any)."""
     from beyan.schema import current

@@ -6,9 +6,8 @@ from typing import Any
 
 import yaml
 
-from beyan.schema import current
+from beyan.labels import gold_configs
 from beyan.schema.docs import schema_reference
-from beyan.schema.types import Struct
 from beyan.schema.v1 import SCHEMA_VERSION, SPLITS
 from beyan.transforms.splits import SPLIT_RULE
 from beyan.writers.stats import BuildStats, escape_markdown
@@ -156,7 +155,7 @@ hash of its id and locked once released: {SPLIT_RULE}.
 {training_markdown}
 ## Fields
 
-{schema_reference(_gold_configs(), heading="###")}
+{schema_reference(gold_configs(), heading="###")}
 ## Rights and personal data
 
 Every article carries its `rights`. Annotator identities are pseudonymized with a keyed
@@ -164,13 +163,6 @@ hash before anything is stored. Speakers are public figures quoted in published 
 see `DATASHEET.md` for the full datasheet.
 """
     return body
-
-
-def _gold_configs() -> dict[str, Struct]:
-    """The configs `beyan build` writes (config `silver` is documented in its own dataset's card)."""
-    from beyan.configs import config_names
-
-    return {name: current().configs[name] for name in config_names()}
 
 
 def _first_nonempty_split(stats: BuildStats) -> str:
