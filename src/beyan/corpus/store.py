@@ -174,10 +174,6 @@ class Corpus:
     def raw_bytes(self, article_id: str) -> bytes:
         return raw_bytes(self.record(article_id), where=self.where(ARTICLES, article_id))
 
-    def raw_text(self, article_id: str) -> str:
-        """The raw bytes as text, unparsed (for comparing articles); undecodable bytes replaced."""
-        return self.raw_bytes(article_id).decode("utf-8", "replace")
-
     def read_annotations(self, article_id: str) -> list[Annotation]:
         where = self.where(ANNOTATIONS, article_id)
         return [

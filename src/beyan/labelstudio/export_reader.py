@@ -379,13 +379,6 @@ def decode_task(element: bytes, path: Path, index: int, offset: int, state: Read
     return _decode(element, path, str(path), index, offset, state)
 
 
-def read_export(path: Path, state: ReadState | None = None, *, fmt: str = "json") -> Iterator[ExportTask]:
-    """Yield every task of one export file; raise a located error on malformed input."""
-    state = state if state is not None else ReadState()
-    for index, offset, element in read_elements(path, state, fmt=fmt):
-        yield ExportTask(str(path), index, decode_task(element, path, index, offset, state), offset)
-
-
 def _decode(element: bytes, path: Path, where: str, index: int, offset: int, state: ReadState) -> Any:
     # msgspec, not orjson: as fast, and it keeps integers beyond 64 bits exact (orjson makes them floats),
     # so a huge offset is reported as the number it is, where it is used.

@@ -77,7 +77,7 @@ def labelstudio_config(interface: AnnotationInterface, *, schema_version: str) -
     ]
     lines += _tag("Relations", {"choice": "single"}, relations)
     for role in interface.roles.labels:
-        controls = [c for c in interface.region_controls if c.on_role == role.key]
+        controls = interface.controls_on(role.key)
         if not controls:
             continue
         inner: list[str] = []

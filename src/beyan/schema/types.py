@@ -216,12 +216,6 @@ class AnnotationInterface:
         """The per-region controls shown on regions of span role ``role`` (a key)."""
         return tuple(control for control in self.region_controls if control.on_role == role)
 
-    def relation_rule(self, relation: str) -> RelationRule:
-        for rule in self.relation_rules:
-            if rule.relation == relation:
-                return rule
-        raise KeyError(f"no relation rule for {relation!r}")
-
 
 # ------------------------------------------------ the schema as one value
 
